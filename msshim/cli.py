@@ -1,0 +1,50 @@
+"""The ``msshim`` command line.
+
+``msshim run script.py [args]`` (also ``python -m msshim run ...``) runs an unchanged MindSpore script with
+``import mindspore`` resolved to msshim; ``msshim demo`` runs the end-to-end demonstration.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import runpy
+import sys
+
+
+def _run(args: argparse.Namespace) -> int:
+    from msshim import install_as_mindspore
+
+    script = args.script
+    if not os.path.isfile(script):
+        print(f"msshim run: no such script: {script}", file=sys.stderr)
+        return 2
+    install_as_mindspore()
+    sys.argv = [script, *args.script_args]
+    sys.path.insert(0, os.path.dirname(os.path.abspath(script)))
+    runpy.run_path(script, run_name="__main__")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from msshim.demo import main as demo_main
+
+    return demo_main(device=args.device)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="msshim", description="The MindSpore API on PyTorch.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run a MindSpore script unchanged on msshim")
+    run.add_argument("script", help="path of the Python script")
+    run.add_argument("script_args", nargs=argparse.REMAINDER, help="arguments passed to the script")
+    run.set_defaults(func=_run)
+    demo = sub.add_parser("demo", help="run the end-to-end demonstration")
+    demo.add_argument("--device", choices=["auto", "CPU", "GPU"], default="auto",
+                      help="where to run (auto: GPU when CUDA is available)")
+    demo.set_defaults(func=_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)

@@ -1,0 +1,4 @@
+"""``mindspore.ops.operations``: primitive operator classes (``P.Add()``, ``P.ReduceMean(keep_dims=True)``)."""
+from msshim.ops.operations.array_ops import *  # noqa: F401,F403
+from msshim.ops.operations.math_ops import *  # noqa: F401,F403
+from msshim.ops.operations.nn_ops import *  # noqa: F401,F403
