@@ -12,8 +12,9 @@ import torch
 
 class _Runtime(threading.local):
     def __init__(self) -> None:
-        # >0 while a MindSpore gradient function (value_and_grad, grad, GradOperation) runs its forward:
-        # only then does a forward pass record an autograd graph, as in MindSpore.
+        # >0 while a MindSpore gradient function (value_and_grad, grad, GradOperation) runs its forward, or a
+        # cell was called with torch tensors: only then does a forward pass record an autograd graph, as in
+        # MindSpore (torch callers keep torch's rules).
         self.grad_depth = 0
 
 

@@ -85,20 +85,29 @@ class Parameter(Tensor):
     def _of(cls, tp: torch.nn.Parameter, name: str | None = None) -> "Parameter":
         """The msshim Parameter of a torch parameter (made on first use, e.g. for one a torch user registered)."""
         found = tp.__dict__.get(_MS_ATTR)
-        if found is not None:
+        if found is not None and found._t is tp:
             return found
         param = cls.__new__(cls)
         param._t = tp
-        param._requires_grad = tp.requires_grad
-        param._name = name or _generate_name()
-        param.layerwise_parallel = False
-        param.parallel_optimizer = True
-        param.sliced = False
-        param.is_init = False
-        param.cache_enable = False
-        param.requires_aggr = True
+        if found is not None:  # tp was copied or unpickled with its __dict__: keep name and flags
+            param.__dict__.update(found.__dict__)
+            param._name, param._requires_grad = found._name, found._requires_grad
+        else:
+            param._requires_grad = tp.requires_grad
+            param._name = name or _generate_name()
+            param.layerwise_parallel = False
+            param.parallel_optimizer = True
+            param.sliced = False
+            param.is_init = False
+            param.cache_enable = False
+            param.requires_aggr = True
         tp.__dict__[_MS_ATTR] = param
         return param
+
+    def _adopt(self, tp: torch.nn.Parameter) -> "Parameter":
+        """Attach a copy of this Parameter's identity (name, flags) to ``tp`` (a deep copy of its tensor)."""
+        tp.__dict__[_MS_ATTR] = self
+        return Parameter._of(tp)
 
     # ------------------------------------------------------------------ identity
     @property

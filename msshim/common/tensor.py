@@ -485,52 +485,52 @@ class Tensor:
 
     # arithmetic: MindSpore's implicit type promotion matches torch's for these cases
     def __add__(self, other):
-        return wrap(torch.add(self._t, to_torch(other)))
+        return _binary(torch.add, self._t, to_torch(other))
 
     def __radd__(self, other):
-        return wrap(torch.add(to_torch(other), self._t))
+        return _binary(torch.add, to_torch(other), self._t)
 
     def __sub__(self, other):
-        return wrap(torch.sub(self._t, to_torch(other)))
+        return _binary(torch.sub, self._t, to_torch(other))
 
     def __rsub__(self, other):
-        return wrap(torch.sub(to_torch(other), self._t))
+        return _binary(torch.sub, to_torch(other), self._t)
 
     def __mul__(self, other):
-        return wrap(torch.mul(self._t, to_torch(other)))
+        return _binary(torch.mul, self._t, to_torch(other))
 
     def __rmul__(self, other):
-        return wrap(torch.mul(to_torch(other), self._t))
+        return _binary(torch.mul, to_torch(other), self._t)
 
     def __truediv__(self, other):
-        return wrap(torch.true_divide(self._t, to_torch(other)))
+        return _binary(torch.true_divide, self._t, to_torch(other))
 
     def __rtruediv__(self, other):
-        return wrap(torch.true_divide(to_torch(other), self._t))
+        return _binary(torch.true_divide, to_torch(other), self._t)
 
     def __floordiv__(self, other):
-        return wrap(torch.floor_divide(self._t, to_torch(other)))
+        return _binary(torch.floor_divide, self._t, to_torch(other))
 
     def __rfloordiv__(self, other):
-        return wrap(torch.floor_divide(to_torch(other), self._t))
+        return _binary(torch.floor_divide, to_torch(other), self._t)
 
     def __mod__(self, other):
-        return wrap(torch.remainder(self._t, to_torch(other)))
+        return _binary(torch.remainder, self._t, to_torch(other))
 
     def __rmod__(self, other):
-        return wrap(torch.remainder(to_torch(other), self._t))
+        return _binary(torch.remainder, to_torch(other), self._t)
 
     def __pow__(self, other):
-        return wrap(torch.pow(self._t, to_torch(other)))
+        return _binary(torch.pow, self._t, to_torch(other))
 
     def __rpow__(self, other):
-        return wrap(torch.pow(to_torch(other), self._t))
+        return _binary(torch.pow, to_torch(other), self._t)
 
     def __matmul__(self, other):
-        return wrap(torch.matmul(self._t, to_torch(other)))
+        return _binary(torch.matmul, self._t, to_torch(other))
 
     def __rmatmul__(self, other):
-        return wrap(torch.matmul(to_torch(other), self._t))
+        return _binary(torch.matmul, to_torch(other), self._t)
 
     def __neg__(self):
         return wrap(torch.neg(self._t))
@@ -579,16 +579,16 @@ class Tensor:
         return wrap(torch.ne(self._t, to_torch(other)))
 
     def __lt__(self, other):
-        return wrap(torch.lt(self._t, to_torch(other)))
+        return _binary(torch.lt, self._t, to_torch(other))
 
     def __le__(self, other):
-        return wrap(torch.le(self._t, to_torch(other)))
+        return _binary(torch.le, self._t, to_torch(other))
 
     def __gt__(self, other):
-        return wrap(torch.gt(self._t, to_torch(other)))
+        return _binary(torch.gt, self._t, to_torch(other))
 
     def __ge__(self, other):
-        return wrap(torch.ge(self._t, to_torch(other)))
+        return _binary(torch.ge, self._t, to_torch(other))
 
     # ------------------------------------------------------------------ torch interop
     @classmethod
@@ -610,6 +610,17 @@ class Tensor:
         if callable(attr) and not isinstance(attr, torch.Tensor):
             return _wrapping(attr)
         return attr
+
+
+def _binary(fn, a, b) -> Tensor:
+    """Run a binary torch op; a shape mismatch is a ValueError naming both shapes, as in MindSpore."""
+    try:
+        return wrap(fn(a, b))
+    except RuntimeError as e:
+        shape_a = tuple(a.shape) if isinstance(a, torch.Tensor) else type(a).__name__
+        shape_b = tuple(b.shape) if isinstance(b, torch.Tensor) else type(b).__name__
+        raise ValueError(f"For '{fn.__name__}', the shapes or types of the inputs do not match: got {shape_a} and "
+                         f"{shape_b}. {str(e).splitlines()[0]}") from None
 
 
 def _wrapping(method):

@@ -16,6 +16,7 @@ top-level explicit ``name=`` survives while nested ones become the attribute pat
 """
 from __future__ import annotations
 
+import copy
 from collections import OrderedDict
 from typing import Any, Iterator
 
@@ -24,7 +25,7 @@ import torch
 from msshim._runtime import RUNTIME
 from msshim.common import dtype as mstype
 from msshim.common._convert import to_torch_tree
-from msshim.common.parameter import Parameter, ParameterTuple, is_generated_name
+from msshim.common.parameter import _MS_ATTR, Parameter, ParameterTuple, is_generated_name
 from msshim.common.tensor import Tensor, wrap, wrap_tree
 
 _Module = torch.nn.Module
@@ -53,6 +54,8 @@ class Cell(_Module):
 
     def __init__(self, auto_prefix: bool = True, flags: dict | None = None):
         super().__init__()
+        # MindSpore cells start in inference mode (set_train() switches), torch modules in training mode.
+        object.__setattr__(self, "training", False)
         object.__setattr__(self, "_auto_prefix", auto_prefix)
         object.__setattr__(self, "_cast_dtype", None)
         object.__setattr__(self, "_flags", dict(flags or {}))
@@ -62,7 +65,7 @@ class Cell(_Module):
     # ------------------------------------------------------------------ calling
     def __call__(self, *args, **kwargs):
         if _has_torch_tensor(args):
-            return to_torch_tree(_module_call(self, *wrap_tree(args), **kwargs))
+            return self._call_with_torch_semantics(args, kwargs)
         if RUNTIME.grad_depth == 0 and _is_grad_enabled():
             _set_grad_enabled(False)
             try:
@@ -70,6 +73,14 @@ class Cell(_Module):
             finally:
                 _set_grad_enabled(True)
         return _module_call(self, *args, **kwargs)
+
+    def _call_with_torch_semantics(self, args: tuple, kwargs: dict):
+        # Nested cells see msshim Tensors; the raised depth tells them to keep recording autograd.
+        RUNTIME.grad_depth += 1
+        try:
+            return to_torch_tree(_module_call(self, *wrap_tree(args), **kwargs))
+        finally:
+            RUNTIME.grad_depth -= 1
 
     def forward(self, *args, **kwargs):
         if self._cast_dtype is not None:
@@ -86,6 +97,20 @@ class Cell(_Module):
     def construct(self, *args, **kwargs):
         raise AttributeError(f"For '{type(self).__name__}', the method 'construct' is not defined: a Cell "
                              f"subclass must implement construct().")
+
+    def __deepcopy__(self, memo):
+        new = type(self).__new__(type(self))
+        memo[id(self)] = new
+        for key, value in self.__dict__.items():
+            object.__setattr__(new, key, copy.deepcopy(value, memo))
+        # torch copies a parameter without its __dict__: carry the msshim name and flags across
+        for tp in self._parameters.values():
+            copied = memo.get(id(tp)) if tp is not None else None
+            if copied is not None and copied is not tp:
+                found = tp.__dict__.get(_MS_ATTR)
+                if found is not None:
+                    found._adopt(copied)
+        return new
 
     # ------------------------------------------------------------------ attributes
     def __setattr__(self, name: str, value: Any) -> None:

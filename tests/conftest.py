@@ -1,0 +1,36 @@
+"""Shared test setup: msshim answers ``import mindspore``; reference samples live in ../shared."""
+from __future__ import annotations
+
+import pathlib
+
+import pytest
+
+import msshim
+
+msshim.install_as_mindspore()
+
+REPO = pathlib.Path(__file__).resolve().parents[1]
+SAMPLES = REPO.parent / "shared" / "reference" / "samples"
+
+
+@pytest.fixture(scope="session")
+def samples() -> pathlib.Path:
+    """Files real MindSpore 2.10 wrote (../shared/reference/samples beside the repository)."""
+    if not SAMPLES.is_dir():
+        pytest.skip(f"reference samples not found at {SAMPLES}")
+    return SAMPLES
+
+
+def pytest_collection_modifyitems(config, items):
+    import torch
+
+    if torch.cuda.is_available():
+        return
+    skip = pytest.mark.skip(reason="no CUDA device on this machine")
+    for item in items:
+        if "cuda" in item.keywords:
+            item.add_marker(skip)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "cuda: needs a CUDA GPU (skipped without one)")
