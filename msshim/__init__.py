@@ -16,6 +16,8 @@ from msshim.context import (COMPATIBLE, GRAPH_MODE, LAX, PYNATIVE_MODE, STRICT, 
                             get_context, reset_auto_parallel_context, set_auto_parallel_context, set_context,
                             set_device)
 from msshim import common, nn, ops, train
+from msshim.train.serialization import (ckpt_to_safetensors, load_checkpoint, load_checkpoint_async,
+                                        load_param_into_net, safetensors_to_ckpt, save_checkpoint)
 from msshim._alias import install_as_mindspore, uninstall_as_mindspore
 
 __version__ = "2.10.0"  # the MindSpore API level msshim provides (scripts check mindspore.__version__)

@@ -31,9 +31,30 @@ from parity_helpers import run_code, encode, compare_encoded, exception_matches 
 with open(os.path.join(FIXTURES, "data", "tensor.json")) as _f:
     FIXTURE = json.load(_f)
 
-# Entries we do not hold msshim to (none so far). Add {code: reason} only for a MindSpore behaviour that is
-# clearly not worth reproducing, and say why.
-XFAIL = {}
+# Entries we do not hold msshim to. Add {code: reason} only for a MindSpore behaviour that is clearly not worth
+# reproducing, and say why.
+_NUMPY_IN = ("msshim deliberately accepts numpy arrays as operands (tests/test_tensor_interop.py); "
+             "MindSpore raises TypeError")
+_NUMPY_OUT = ("msshim deliberately makes numpy <op> Tensor a Tensor (tests/test_tensor_interop.py); "
+              "MindSpore returns an ndarray")
+XFAIL = {
+    "tf.sqrt()": "NaN sign bit: MindSpore's CPU Sqrt makes negative NaNs (printed '-nan'), torch positive ones; "
+                 "msshim prints every NaN as 'nan' (as MindSpore prints 0/0)",
+    "tf.exp()": "values agree within tolerance; the printed 8th digit differs because MindSpore's CPU Exp is an "
+                "approximation",
+    "tf + np.ones((2, 3), np.float32)": _NUMPY_IN,
+    "ti + np.array([1.5, 2, 3])": _NUMPY_IN,
+    "tf + np.array([1, 2, 3])": _NUMPY_IN,
+    "tf + np.array([1.0, 2.0, 3.0])": _NUMPY_IN,
+    "ti + np.array([1, 2, 3], np.int8)": _NUMPY_IN,
+    "tf > np.zeros(3)": _NUMPY_IN,
+    "np.ones((2, 3), np.float32) + tf": _NUMPY_OUT,
+    "np.float32(1.5) * tf": _NUMPY_OUT,
+    "mstype.dtype_to_nptype(mstype.bool_)": "numpy 2 reprs np.bool_ as <class 'numpy.bool'>; msshim returns the "
+                                            "np.bool_ type MindSpore returns",
+    "str(mstype.dtype_to_nptype(mstype.bfloat16))": "MindSpore ships its own module-less numpy bfloat16 type; "
+                                                    "msshim uses ml_dtypes.bfloat16 (same values, other name)",
+}
 
 
 def namespace():

@@ -17,10 +17,18 @@ from msshim.common import dtype as mstype
 _TORCH_TENSOR = torch.Tensor
 
 
+# ml_dtypes numpy types torch cannot import directly: numpy dtype -> (same-width integer dtype, torch dtype)
+_BITCAST_FROM_NP = {t._np: (np.int16 if t._nbits == 16 else np.uint8, t._torch)
+                    for t in (mstype.bfloat16, mstype.float8_e4m3fn, mstype.float8_e5m2) if t._np is not None}
+_BITCAST_TO_NP = {t._torch: (torch.int16 if t._nbits == 16 else torch.uint8, t._np)
+                  for t in (mstype.bfloat16, mstype.float8_e4m3fn, mstype.float8_e5m2) if t._np is not None}
+
+
 def numpy_to_torch(arr: np.ndarray, copy: bool = True) -> torch.Tensor:
-    """A torch tensor with the contents of ``arr`` (bfloat16 arrays from ml_dtypes included)."""
-    if mstype.np_bfloat16 is not None and arr.dtype == mstype.np_bfloat16:
-        out = torch.from_numpy(np.ascontiguousarray(arr).view(np.int16)).view(torch.bfloat16)
+    """A torch tensor with the contents of ``arr`` (bfloat16 / float8 arrays from ml_dtypes included)."""
+    bitcast = _BITCAST_FROM_NP.get(arr.dtype) if arr.dtype.kind == "V" else None
+    if bitcast is not None:
+        out = torch.from_numpy(np.ascontiguousarray(arr).view(bitcast[0])).view(bitcast[1])
         return out.clone() if copy else out
     if not arr.flags.writeable or not arr.flags.c_contiguous or arr.dtype.byteorder == ">":
         # torch.from_numpy needs native byte order and warns on read-only memory: copy once instead
@@ -34,17 +42,26 @@ def torch_to_numpy(t: torch.Tensor) -> np.ndarray:
     t = t.detach()
     if t.device.type != "cpu":
         t = t.cpu()
-    if t.dtype is torch.bfloat16:
-        return t.view(torch.int16).numpy().view(mstype.np_bfloat16)
+    bitcast = _BITCAST_TO_NP.get(t.dtype)
+    if bitcast is not None:
+        return t.view(bitcast[0]).numpy().view(bitcast[1])
     return t.numpy()
+
+
+_INPUT_TYPES_TEXT = ("For 'Tensor', the type of 'input_data' should be one of '['TensorPy', 'Tensor', 'ndarray', "
+                     "'str_', 'list', 'tuple', 'float', 'int', 'bool', 'complex', 'bytes']', but got type '{}'.")
 
 
 def python_to_torch(data: Any, dtype: torch.dtype | None = None) -> torch.Tensor:
     """Build a tensor from Python data with MindSpore's default types.
 
-    MindSpore infers Python ``float`` (and lists of them) as Float32, ``int`` as Int64 and ``bool`` as
-    Bool, while numpy arrays keep their own dtype (float64 stays Float64).
+    MindSpore infers Python ``float`` (and lists of them) as Float32, ``int`` as Int64, ``bool`` as Bool and
+    ``complex`` as Complex128, while numpy arrays and numpy scalars keep their own dtype (``np.float64(2.5)``
+    stays Float64).  Ragged lists are a TypeError.
     """
+    if isinstance(data, np.generic):  # before float: np.float64 is a float subclass
+        t = numpy_to_torch(np.asarray(data))
+        return t.to(dtype) if dtype is not None else t
     if isinstance(data, bool):
         return torch.tensor(data, dtype=dtype or torch.bool)
     if isinstance(data, int):
@@ -52,23 +69,23 @@ def python_to_torch(data: Any, dtype: torch.dtype | None = None) -> torch.Tensor
     if isinstance(data, float):
         return torch.tensor(data, dtype=dtype or torch.float32)
     if isinstance(data, complex):
-        return torch.tensor(data, dtype=dtype or torch.complex64)
+        return torch.tensor(data, dtype=dtype or torch.complex128)
     if isinstance(data, (list, tuple)):
         if any(isinstance(v, _TENSOR_TYPES) for v in data):
-            return torch.stack([to_torch(v) for v in data])
-        arr = np.array(data)
+            parts = [to_torch(v) if isinstance(v, _TENSOR_TYPES) else python_to_torch(v) for v in data]
+            t = torch.stack(parts)
+            return t.to(dtype) if dtype is not None else t
+        try:
+            arr = np.array(data)
+        except ValueError:  # ragged nesting
+            arr = None
+        if arr is None or arr.dtype == object or arr.dtype.kind in "US":
+            raise TypeError(f"For Tensor, the input_data is {data!r} that contain unsupported element.")
         if arr.dtype == np.float64:
             arr = arr.astype(np.float32)
-        elif arr.dtype == np.complex128:
-            arr = arr.astype(np.complex64)
-        elif arr.dtype.kind in "US" or arr.dtype == object:
-            raise TypeError(f"For 'Tensor', the input data {data!r} cannot be converted to a tensor.")
         t = numpy_to_torch(arr, copy=False)
         return t.to(dtype) if dtype is not None else t
-    if isinstance(data, np.generic):
-        return numpy_to_torch(np.asarray(data))
-    raise TypeError(f"For 'Tensor', the type of input_data must be one of Tensor, numpy.ndarray, list, tuple, "
-                    f"int, float, bool or complex, but got {type(data).__name__}.")
+    raise TypeError(_INPUT_TYPES_TEXT.format(type(data).__name__))
 
 
 _TENSOR_TYPES: tuple = (_TORCH_TENSOR,)  # extended with msshim.Tensor once it is defined

@@ -2,11 +2,16 @@
 
 MindSpore prints a dtype by its C++ name (``str(mstype.float32) == 'Float32'``) and reprs it as
 ``mindspore.float32``; unsigned types are spelled ``UInt8`` with a capital I.  Checkpoints store
-exactly ``str(dtype)`` as ``tensor_type``.
+exactly ``str(dtype)`` as ``tensor_type``.  A few reprs are not the attribute name: ``mindspore.bool``
+(``bool_``), ``mindspore.string_`` (``string``), ``mindspore.tensor`` (``tensor_type``) and
+``mindspore.int4`` (``qint4x2``).  ``int_``, ``uint`` and ``float_`` are MindSpore's *generic* Int, UInt
+and Float types (``str`` 'Int', equal to no sized type, unusable as a tensor dtype), while the module
+attributes ``int`` / ``float`` / ``bool`` are Int32 / Float32 / Bool, as in MindSpore.
 """
 from __future__ import annotations
 
 import builtins
+import enum
 
 import numpy as np
 import torch
@@ -15,14 +20,17 @@ try:  # numpy has no bfloat16; ml_dtypes (the JAX project's) gives an exact one
     import ml_dtypes as _ml_dtypes
 
     np_bfloat16 = np.dtype(_ml_dtypes.bfloat16)
+    _np_f8e4m3fn = np.dtype(_ml_dtypes.float8_e4m3fn)
+    _np_f8e5m2 = np.dtype(_ml_dtypes.float8_e5m2)
 except ImportError:  # pragma: no cover - ml_dtypes is a declared dependency
     _ml_dtypes = None
-    np_bfloat16 = None
+    np_bfloat16 = _np_f8e4m3fn = _np_f8e5m2 = None
 
 
-__all__ = ["Type", "Int", "UInt", "Float", "BFloat", "Bool", "Complex", "String", "TensorType",
+__all__ = ["Type", "QuantDtype", "Int", "UInt", "Float", "BFloat", "Bool", "Complex", "String", "TensorType",
            "bool_", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float16", "float32",
-           "float64", "bfloat16", "complex64", "complex128", "string", "tensor_type", "half", "single", "double",
+           "float64", "bfloat16", "complex64", "complex128", "qint4x2", "float8_e4m3fn", "float8_e5m2", "hifloat8",
+           "string", "tensor_type", "list_", "tuple_", "number", "type_none", "half", "single", "double",
            "float_", "int_", "intc", "intp", "long", "short", "byte", "uint", "uintc", "uintp", "ubyte", "ushort",
            "cfloat", "cdouble", "int_type", "uint_type", "float_type", "signed_type", "complex_type", "number_type",
            "all_types", "dtype_to_nptype", "dtype_to_pytype", "pytype_to_dtype", "get_py_obj_dtype",
@@ -32,11 +40,11 @@ __all__ = ["Type", "Int", "UInt", "Float", "BFloat", "Bool", "Complex", "String"
 class Type:
     """Base of every MindSpore type object."""
 
-    __slots__ = ("_name", "_attr", "_torch", "_np", "_pytype", "_nbits")
+    __slots__ = ("_name", "_repr", "_torch", "_np", "_pytype", "_nbits")
 
-    def __init__(self, name: str, attr: str, torch_dtype=None, np_dtype=None, pytype=None, nbits: int = 0):
+    def __init__(self, name: str, repr_name: str, torch_dtype=None, np_dtype=None, pytype=None, nbits: int = 0):
         self._name = name
-        self._attr = attr
+        self._repr = repr_name
         self._torch = torch_dtype
         self._np = np_dtype
         self._pytype = pytype
@@ -50,7 +58,7 @@ class Type:
         return self._name
 
     def __repr__(self) -> str:
-        return "mindspore." + self._attr
+        return "mindspore." + self._repr
 
     def __eq__(self, other) -> bool:
         if isinstance(other, Type):
@@ -67,12 +75,13 @@ class Type:
         return hash(self._torch) if self._torch is not None else hash(self._name)
 
     def __reduce__(self):
-        return (_by_attr, (self._attr,))
+        return (_by_name, (self._name,))
 
     def to_torch(self) -> torch.dtype:
         """The torch dtype this MindSpore type runs as (msshim extension)."""
         if self._torch is None:
-            raise TypeError(f"MindSpore type {self._name} has no tensor representation.")
+            raise TypeError(f"For 'Tensor', the 'dtype' should be a tensor element type such as mindspore.float32, "
+                            f"but got '{self!r}'.")
         return self._torch
 
 
@@ -108,7 +117,13 @@ class TensorType(Type):
     __slots__ = ()
 
 
-bool_ = Bool("Bool", "bool_", torch.bool, np.dtype(np.bool_), builtins.bool, 8)
+class _Other(Type):
+    """Non-numeric MindSpore types (List, Tuple, Number, None)."""
+
+    __slots__ = ()
+
+
+bool_ = Bool("Bool", "bool", torch.bool, np.dtype(np.bool_), builtins.bool, 8)
 int8 = Int("Int8", "int8", torch.int8, np.dtype(np.int8), builtins.int, 8)
 int16 = Int("Int16", "int16", torch.int16, np.dtype(np.int16), builtins.int, 16)
 int32 = Int("Int32", "int32", torch.int32, np.dtype(np.int32), builtins.int, 32)
@@ -123,35 +138,72 @@ float64 = Float("Float64", "float64", torch.float64, np.dtype(np.float64), built
 bfloat16 = BFloat("BFloat16", "bfloat16", torch.bfloat16, np_bfloat16, builtins.float, 16)
 complex64 = Complex("Complex64", "complex64", torch.complex64, np.dtype(np.complex64), builtins.complex, 64)
 complex128 = Complex("Complex128", "complex128", torch.complex128, np.dtype(np.complex128), builtins.complex, 128)
-string = String("String", "string", None, None, builtins.str, 0)
-tensor_type = TensorType("TensorType", "tensor_type")
+# low-precision types: torch has float8 tensors; int4 (packed two per byte) and HiFloat8 exist only on Ascend
+qint4x2 = Int("Int4", "int4", None, None, None, 4)
+float8_e4m3fn = Float("Float8E4M3FN", "float8_e4m3fn", torch.float8_e4m3fn, _np_f8e4m3fn, None, 8)
+float8_e5m2 = Float("Float8E5M2", "float8_e5m2", torch.float8_e5m2, _np_f8e5m2, None, 8)
+hifloat8 = Float("HiFloat8", "hifloat8", None, None, None, 8)
+
+# generic (unsized) and non-numeric types
+int_ = Int("Int", "int", None, None, builtins.int)
+uint = UInt("UInt", "uint", None, None, None)
+float_ = Float("Float", "float", None, None, builtins.float)
+string = String("String", "string_", None, None, builtins.str)
+tensor_type = TensorType("Tensor", "tensor")
+list_ = _Other("List", "list_", None, None, builtins.list)
+tuple_ = _Other("Tuple", "tuple_", None, None, builtins.tuple)
+number = _Other("Number", "number")
+type_none = _Other("None", "type_none", None, None, type(None))
 
 # MindSpore's aliases
-bool = bool_  # noqa: A001 - MindSpore exports mindspore.bool
+bool = bool_  # noqa: A001 - MindSpore's dtype module defines bool, int and float (not exported by *)
+int = int32  # noqa: A001
+float = float32  # noqa: A001
 half, single, double = float16, float32, float64
-float_ = float32
-int_, intc, intp, long, short, byte = int32, int32, int64, int64, int16, int8
-uint, uintc, uintp, ubyte, ushort = uint32, uint32, uint64, uint8, uint16
+intc, intp, long, short, byte = int32, int64, int64, int16, int8
+uintc, uintp, ubyte, ushort = uint32, uint64, uint8, uint16
 cfloat, cdouble = complex64, complex128
 
 int_type = (int8, int16, int32, int64)
 uint_type = (uint8, uint16, uint32, uint64)
-float_type = (float16, float32, float64, bfloat16)
-signed_type = int_type + float_type + (complex64, complex128)
+float_type = (float16, float32, float64, bfloat16, float8_e4m3fn, float8_e5m2, hifloat8)
+signed_type = (int8, int16, int32, int64, float16, float32, float64, bfloat16, complex64, complex128, qint4x2,
+               float8_e4m3fn, float8_e5m2, hifloat8)
 complex_type = (complex64, complex128)
-number_type = int_type + uint_type + float_type + complex_type
+number_type = (int8, int16, int32, int64, uint8, uint16, uint32, uint64, float16, float32, float64, bfloat16,
+               complex64, complex128, qint4x2, float8_e4m3fn, float8_e5m2, hifloat8)
 all_types = (bool_,) + number_type
 
-_ALL = (bool_, int8, int16, int32, int64, uint8, uint16, uint32, uint64, float16, float32, float64, bfloat16,
-        complex64, complex128)
-_FROM_TORCH = {t._torch: t for t in _ALL}
-_FROM_NAME = {t._name: t for t in _ALL}
-_FROM_ATTR = {t._attr: t for t in _ALL}
-_FROM_NP = {t._np: t for t in _ALL if t._np is not None}
+
+@enum.unique
+class QuantDtype(enum.Enum):
+    """Quantization data types ``INT1`` ... ``INT16`` and ``UINT1`` ... ``UINT16`` (MindSpore's values)."""
+
+    INT1, INT2, INT3, INT4, INT5, INT6, INT7, INT8 = range(8)
+    INT9, INT10, INT11, INT12, INT13, INT14, INT15, INT16 = range(8, 16)
+    UINT1, UINT2, UINT3, UINT4, UINT5, UINT6, UINT7, UINT8 = range(100, 108)
+    UINT9, UINT10, UINT11, UINT12, UINT13, UINT14, UINT15, UINT16 = range(108, 116)
+
+    def __str__(self) -> str:
+        return f"{self.name}"
+
+    def value(self) -> builtins.int:
+        return self._value_
 
 
-def _by_attr(attr: str) -> Type:
-    return _FROM_ATTR[attr]
+_TENSOR_TYPES = (bool_, int8, int16, int32, int64, uint8, uint16, uint32, uint64, float16, float32, float64, bfloat16,
+                 complex64, complex128, float8_e4m3fn, float8_e5m2)
+_EVERY = _TENSOR_TYPES + (qint4x2, hifloat8, int_, uint, float_, string, tensor_type, list_, tuple_, number, type_none)
+_FROM_TORCH = {t._torch: t for t in _TENSOR_TYPES}
+_FROM_NAME = {t._name: t for t in _EVERY}
+_FROM_NP = {t._np: t for t in _TENSOR_TYPES if t._np is not None}
+_SIMPLE_PYTYPES = {builtins.list: list_, builtins.tuple: tuple_, type(None): type_none, builtins.bool: bool_,
+                   builtins.int: int64, builtins.float: float64, builtins.complex: complex128, builtins.str: string,
+                   np.str_: string}
+
+
+def _by_name(name: str) -> Type:
+    return _FROM_NAME[name]
 
 
 def from_torch(dtype: torch.dtype) -> Type:
@@ -193,32 +245,38 @@ def to_ms_dtype(dtype) -> Type:
 
 
 def dtype_to_nptype(type_: Type):
-    """The numpy scalar type of a MindSpore type (bfloat16 maps to ml_dtypes' bfloat16)."""
-    if type_ is bfloat16:
-        return _ml_dtypes.bfloat16
-    try:
-        return type_._np.type
-    except AttributeError:
-        raise TypeError(f"For 'dtype_to_nptype', unsupported type {type_}.") from None
+    """The numpy scalar type of a MindSpore type (bfloat16 maps to ml_dtypes' bfloat16).
+
+    MindSpore raises KeyError for types without a numpy counterpart (the generic and low-precision ones)."""
+    np_dtype = type_._np if isinstance(type_, Type) and type_ not in (float8_e4m3fn, float8_e5m2) else None
+    if np_dtype is None:
+        raise KeyError(type_)
+    return np_dtype.type
 
 
 def dtype_to_pytype(type_: Type):
-    """The Python builtin type of a MindSpore type."""
-    return type_._pytype
+    """The Python builtin type of a MindSpore type (KeyError where MindSpore has none)."""
+    pytype = type_._pytype if isinstance(type_, Type) else None
+    if pytype is None:
+        raise KeyError(type_)
+    return pytype
 
 
 def pytype_to_dtype(obj) -> Type:
     """Convert a numpy dtype, Python type or MindSpore type to a MindSpore type."""
+    if isinstance(obj, np.dtype):
+        obj = obj.type
     if isinstance(obj, Type):
         return obj
-    if isinstance(obj, np.dtype) or (isinstance(obj, type) and issubclass(obj, np.generic)):
-        return _FROM_NP[np.dtype(obj)]
-    if obj is builtins.bool:
-        return bool_
-    if obj is builtins.int:
-        return int64
-    if obj is builtins.float:
-        return float64
+    if not isinstance(obj, type):
+        raise TypeError("For 'pytype_to_dtype', the argument 'obj' must be a python type object,"
+                        "such as int, float, str, etc. But got type {}.".format(type(obj)))
+    if obj in _SIMPLE_PYTYPES:
+        return _SIMPLE_PYTYPES[obj]
+    if issubclass(obj, np.generic):
+        found = _FROM_NP.get(np.dtype(obj))
+        if found is not None:
+            return found
     raise NotImplementedError(f"The python type {obj} cannot be converted to MindSpore type.")
 
 
@@ -232,7 +290,9 @@ def get_py_obj_dtype(obj) -> Type:
     return pytype_to_dtype(type(obj))
 
 
-def type_size_in_bytes(dtype: Type) -> int:
+def type_size_in_bytes(dtype: Type) -> builtins.int:
+    if not isinstance(dtype, Type):
+        raise TypeError("The argument `dtype` should be instance of ", Type)
     return dtype.nbits // 8
 
 

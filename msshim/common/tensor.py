@@ -18,17 +18,21 @@ import torch
 from msshim import _runtime
 from msshim.common import _convert
 from msshim.common import _tensor_format
+from msshim.common import _tensor_index
 from msshim.common import dtype as mstype
 from msshim.common._convert import to_torch, to_torch_tree
 
 _new = object.__new__
 _TORCH_TO_MS = mstype._FROM_TORCH
+_COMPARABLE = (int, float, np.ndarray, torch.Tensor)  # plus Tensor, added below the class
 
 
 def _axes(axis):
     """MindSpore reduction axes (None or () = every axis) as a torch ``dim`` argument."""
     if axis is None or axis == () or axis == []:
         return None
+    if isinstance(axis, torch.Tensor) or hasattr(axis, "_t"):
+        axis = to_torch(axis).tolist()
     if isinstance(axis, (list, tuple)):
         return tuple(int(a) for a in axis)
     return int(axis)
@@ -40,8 +44,56 @@ def _shape_args(shape) -> tuple:
     return tuple(int(s) for s in shape)
 
 
-def _keep(keepdims, keep_dims) -> bool:
-    return bool(keepdims or keep_dims)
+def _pick(first, second):
+    """The value of whichever overload's keyword was given (``axis``/``dim``, ``keepdims``/``keepdim``...)."""
+    return first if second is None else second
+
+
+_SMALL_INTS = (torch.bool, torch.int8, torch.int16, torch.uint8)
+
+
+def _reduce(fn, t: torch.Tensor, dim, keep) -> torch.Tensor:
+    dim = _axes(dim)
+    if dim is None:
+        out = fn(t)
+        return out.reshape([1] * t.dim()) if keep else out
+    return fn(t, dim=dim, keepdim=bool(keep))
+
+
+def _moment(fn, t: torch.Tensor, axis, ddof, keep) -> torch.Tensor:
+    if not (t.is_floating_point() or t.is_complex()):
+        t = t.to(torch.float32)
+    return fn(t, dim=_axes(axis), correction=ddof, keepdim=bool(keep))
+
+
+_EXTREMUM_KEYS = frozenset(("axis", "keepdims", "initial", "where", "return_indices"))
+
+
+def _extremum(t: torch.Tensor, with_indices, values_only, name: str, args: tuple, kwargs: dict):
+    if (args and type(args[0]) is int or "dim" in kwargs) and len(args) <= 2 and set(kwargs) <= {"dim", "keepdim"}:
+        dim = args[0] if args else kwargs["dim"]
+        keep = args[1] if len(args) > 1 else kwargs.get("keepdim", False)
+        values, indices = with_indices(t, dim=dim, keepdim=bool(keep))
+        return wrap(values), wrap(indices)
+    unknown = set(kwargs) - _EXTREMUM_KEYS
+    if unknown or len(args) > 2 or (args and isinstance(args[0], bool)):
+        given = ", ".join([type(a).__name__ for a in args] + [f"{k}={type(v).__name__}" for k, v in kwargs.items()])
+        raise TypeError(f'Failed calling {name} with "{name}({given})".')
+    axis = args[0] if args else kwargs.get("axis")
+    keep = bool(args[1] if len(args) > 1 else kwargs.get("keepdims", False))
+    initial, where = kwargs.get("initial"), kwargs.get("where", True)
+    if where is not True and where is not None:
+        fill = initial if initial is not None else (float("-inf") if name == "max" else float("inf"))
+        t = torch.where(to_torch(where), t, torch.as_tensor(fill, dtype=t.dtype, device=t.device))
+    if kwargs.get("return_indices"):
+        if axis is None:  # MindSpore: the index is always 0 without an axis
+            return wrap(values_only(t)), wrap(torch.zeros((), dtype=torch.int64, device=t.device))
+        values, indices = with_indices(t, dim=int(axis), keepdim=keep)
+        return wrap(values), wrap(indices)
+    out = values_only(t) if axis is None else values_only(t, dim=_axes(axis), keepdim=keep)
+    if initial is not None:
+        out = torch.clamp(out, min=initial) if name == "max" else torch.clamp(out, max=initial)
+    return wrap(out)
 
 
 class Tensor:
@@ -52,21 +104,30 @@ class Tensor:
     ``Tensor(shape=..., dtype=..., init=...)`` fills the tensor from an initializer.
     """
 
-    __slots__ = ("_t", "__weakref__")
+    # _src (often unset): "numpy" when the memory is a numpy array (from_numpy, init_data), which MindSpore
+    # prints with numpy; an Initializer while Tensor(shape=..., init=...) is not yet materialised.
+    __slots__ = ("_t", "_src", "__weakref__")
     __array_priority__ = 1000
     __array_ufunc__ = None  # numpy defers `array <op> Tensor` to our reflected operators
 
     def __init__(self, input_data=None, dtype=None, shape=None, init=None, const_arg=False, device=None):
         torch_dtype = mstype.to_torch_dtype(dtype) if dtype is not None else None
+        src = None
         if input_data is None:
             if shape is None:
-                raise ValueError("For 'Tensor', 'input_data' and 'shape' cannot both be None.")
+                raise TypeError(_convert._INPUT_TYPES_TEXT.format("NoneType"))
+            if init is not None and dtype is None:
+                raise ValueError("init, dtype and shape must have values at the same time.")
+            if init is not None and not callable(init):  # MindSpore fails when it first needs the data
+                raise TypeError(f"'{type(init).__name__}' object is not callable")
             shape = (shape,) if isinstance(shape, int) else tuple(shape)
             t = _from_initializer(init, shape, torch_dtype or torch.float32)
+            src = init
         elif init is not None:
-            raise ValueError("For 'Tensor', 'init' must be None when 'input_data' is given.")
+            raise ValueError("init, dtype and shape must have values at the same time.")
         elif isinstance(input_data, Tensor):
             t = input_data._t.detach()
+            src = getattr(input_data, "_src", None)  # shares the memory, so prints the same way
         elif isinstance(input_data, torch.Tensor):
             t = input_data
         elif isinstance(input_data, np.ndarray):
@@ -75,11 +136,14 @@ class Tensor:
             t = _convert.python_to_torch(input_data, torch_dtype)
         if torch_dtype is not None and t.dtype is not torch_dtype:
             t = t.to(torch_dtype)
+            src = None
         target = torch.device(device) if isinstance(device, str) and device not in ("CPU", "GPU", "Ascend") \
             else _runtime.current_device()
         if t.device != target and not isinstance(input_data, torch.Tensor):
             t = t.to(target)
         self._t = t
+        if src is not None:
+            self._src = src
 
     # ------------------------------------------------------------------ construction helpers
     @staticmethod
@@ -87,7 +151,9 @@ class Tensor:
         """A Tensor sharing memory with ``array`` (on CPU)."""
         if not isinstance(array, np.ndarray):
             raise TypeError(f"For 'Tensor.from_numpy', the input must be numpy.ndarray, but got {type(array)}.")
-        return wrap(_convert.numpy_to_torch(array, copy=False))
+        out = wrap(_convert.numpy_to_torch(array, copy=False))
+        out._src = "numpy"
+        return out
 
     @staticmethod
     def from_torch(t: torch.Tensor) -> "Tensor":
@@ -139,13 +205,18 @@ class Tensor:
 
     @property
     def init(self):
-        return None
+        """The initializer of a ``Tensor(shape=..., dtype=..., init=...)`` not yet materialised, else None."""
+        src = getattr(self, "_src", None)
+        return None if src is None or isinstance(src, str) else src
 
     @property
     def has_init(self) -> bool:
-        return False
+        return self.init is not None
 
     def init_data(self, slice_index=None, shape=None, opt_shard_group=None) -> "Tensor":
+        """Materialise a lazily initialised tensor (msshim fills it eagerly; from now on it prints as numpy)."""
+        if self.init is not None:
+            self._src = "numpy"
         return self
 
     def is_contiguous(self) -> bool:
@@ -157,6 +228,8 @@ class Tensor:
     # ------------------------------------------------------------------ conversion
     def asnumpy(self) -> np.ndarray:
         """A numpy array of the data; shares memory on CPU. BFloat16 comes back as ml_dtypes.bfloat16."""
+        if getattr(self, "_src", None) is not None:
+            self.init_data()
         return _convert.torch_to_numpy(self._t)
 
     numpy = asnumpy
@@ -173,13 +246,12 @@ class Tensor:
     def __dlpack_device__(self):
         return self._t.__dlpack_device__()
 
-    def item(self, index=None):
-        if index is None:
-            if self._t.numel() != 1:
-                raise ValueError(f"For 'Tensor.item', the tensor should have only one element, but got shape "
-                                 f"{self.shape}.")
-            return self._t.item()
-        return self._t.reshape(-1)[index].item() if isinstance(index, int) else self._t[index].item()
+    def item(self):
+        """The value of a one-element tensor as a Python number (MindSpore 2.10 takes no index)."""
+        if self._t.numel() != 1:
+            raise ValueError(f"The tensor should have only one element, but got {self._t.numel()}, more than one "
+                             f"element is ambiguous.")
+        return self._t.item()
 
     def tolist(self):
         t = self._t.detach()
@@ -230,7 +302,10 @@ class Tensor:
 
     # ------------------------------------------------------------------ shape manipulation
     def reshape(self, *shape) -> "Tensor":
-        return wrap(torch.reshape(self._t, _shape_args(shape)))
+        try:
+            return wrap(torch.reshape(self._t, _shape_args(shape)))
+        except RuntimeError as e:  # MindSpore reports impossible shapes as ValueError
+            raise ValueError(str(e).splitlines()[0]) from None
 
     def view(self, *shape) -> "Tensor":
         if len(shape) == 1 and isinstance(shape[0], (mstype.Type, torch.dtype)):
@@ -266,14 +341,10 @@ class Tensor:
         return wrap(torch.unsqueeze(self._t, dim))
 
     def squeeze(self, axis=None) -> "Tensor":
+        """Remove size-1 axes; MindSpore leaves requested axes whose size is not 1 as they are."""
         if axis is None:
             return wrap(torch.squeeze(self._t))
-        axes = (axis,) if isinstance(axis, int) else tuple(axis)
-        for a in axes:
-            if self._t.shape[a] != 1:
-                raise ValueError(f"For 'Tensor.squeeze', the dimension {a} of the input must be 1, but got "
-                                 f"shape {self.shape}.")
-        return wrap(torch.squeeze(self._t, axes))
+        return wrap(torch.squeeze(self._t, (axis,) if isinstance(axis, int) else tuple(axis)))
 
     def flatten(self, order="C", *, start_dim=0, end_dim=-1) -> "Tensor":
         if isinstance(order, int):  # torch-style flatten(start_dim, end_dim)
@@ -293,108 +364,104 @@ class Tensor:
     def tile(self, reps) -> "Tensor":
         return wrap(torch.tile(self._t, tuple(reps)))
 
-    def repeat(self, repeats, axis=None) -> "Tensor":
-        """numpy-style repeat of elements (MindSpore), not torch's tiling ``repeat``."""
-        t = self._t
-        if axis is None:
-            t, axis = t.reshape(-1), 0
-        reps = torch.as_tensor(repeats, device=t.device) if isinstance(repeats, (list, tuple)) else repeats
-        return wrap(torch.repeat_interleave(t, reps, dim=axis))
+    def repeat(self, *repeats) -> "Tensor":
+        """MindSpore 2.10 ``repeat(*repeats)``: copies the whole tensor along each dimension (torch's ``repeat``);
+        element-wise repetition is ``repeat_interleave``."""
+        return wrap(self._t.repeat(_shape_args(repeats)))
+
+    def flip(self, dims) -> "Tensor":
+        if not isinstance(dims, (list, tuple)):
+            raise TypeError(f'Failed calling ReverseV2 with "ReverseV2(axis={type(dims).__name__})(input=Tensor)".')
+        return wrap(torch.flip(self._t, tuple(dims)))
 
     # ------------------------------------------------------------------ reductions
-    def sum(self, axis=None, dtype=None, keepdims=False, initial=None, *, keep_dims=False) -> "Tensor":
+    # MindSpore 2.10 overloads these methods (e.g. ``mean(axis, keep_dims)`` and ``mean(dim, keepdim, *, dtype)``);
+    # the keyword names below are exactly the ones some overload accepts, anything else is a TypeError.
+    def sum(self, axis=None, dtype=None, keepdims=False, initial=None, *, dim=None, keepdim=None) -> "Tensor":
+        """Integers and booleans sum to Int64, as in MindSpore."""
+        if isinstance(dtype, bool):  # sum(dim, keepdim) overload
+            keepdims, dtype = dtype, None
         t = self._t
         if dtype is not None:
             t = t.to(mstype.to_torch_dtype(dtype))
-        elif t.dtype is torch.bool:
+        elif not (t.is_floating_point() or t.is_complex()):
             t = t.to(torch.int64)
-        dim = _axes(axis)
-        out = torch.sum(t) if dim is None and not _keep(keepdims, keep_dims) else \
-            torch.sum(t, dim=dim, keepdim=_keep(keepdims, keep_dims))
-        if initial is not None:
-            out = out + initial
-        return wrap(out)
+        out = _reduce(torch.sum, t, _pick(axis, dim), _pick(keepdims, keepdim))
+        return wrap(out if initial is None else out + initial)
 
-    def mean(self, axis=None, keep_dims=False, *, keepdims=False) -> "Tensor":
-        dim = _axes(axis)
-        keep = _keep(keepdims, keep_dims)
-        return wrap(torch.mean(self._t) if dim is None and not keep else torch.mean(self._t, dim=dim, keepdim=keep))
-
-    def prod(self, axis=None, keep_dims=False, dtype=None, *, keepdims=False) -> "Tensor":
+    def mean(self, axis=None, keep_dims=False, *, dim=None, keepdim=None, dtype=None) -> "Tensor":
+        """Integer tensors average to their own dtype, truncating toward zero (MindSpore's ReduceMean)."""
         t = self._t if dtype is None else self._t.to(mstype.to_torch_dtype(dtype))
-        dim = _axes(axis)
-        keep = _keep(keepdims, keep_dims)
+        axes, keep = _axes(_pick(axis, dim)), _pick(keep_dims, keepdim)
+        if t.is_floating_point() or t.is_complex():
+            return wrap(_reduce(torch.mean, t, axes, keep))
+        if t.dtype is torch.bool:
+            raise RuntimeError("For 'ReduceMean', unsupported reduce operation for bool.")
+        total = _reduce(torch.sum, t.to(torch.int64), axes, keep)
+        count = t.numel() // max(total.numel(), 1)
+        return wrap(torch.div(total, count, rounding_mode="trunc").to(t.dtype))
+
+    def prod(self, dim=None, keepdim=False, dtype=None) -> "Tensor":
+        if isinstance(dim, (list, tuple)):
+            raise TypeError(f'Failed calling prod with "prod({type(dim).__name__})".')
+        t = self._t if dtype is None else self._t.to(mstype.to_torch_dtype(dtype))
         if dim is None:
-            out = torch.prod(t)
-            return wrap(out.reshape([1] * t.dim()) if keep else out)
-        for d in sorted((dim,) if isinstance(dim, int) else dim, reverse=True):
-            t = torch.prod(t, dim=d, keepdim=keep)
-        return wrap(t)
+            if keepdim:
+                raise ValueError("For ProdExt, when axis is None, keep_dims can only set to false, but got "
+                                 "keep_dims=True.")
+            return wrap(torch.prod(t))
+        return wrap(torch.prod(t, dim=int(dim), keepdim=bool(keepdim)))
 
-    def _extremum(self, fn, axis, keepdims, initial):
-        dim = _axes(axis)
-        if dim is None:
-            out = fn(self._t)
-            out = out.reshape([1] * self._t.dim()) if keepdims else out
-        else:
-            out = fn(self._t, dim=dim, keepdim=keepdims)
-        return out
+    def max(self, *args, **kwargs):
+        """``max(dim, keepdim=False)`` -> (values, Int64 indices); ``max(axis=None, keepdims=False, *, initial=None,
+        where=True, return_indices=False)`` -> values (MindSpore picks the first overload for an int ``dim``)."""
+        return _extremum(self._t, torch.max, torch.amax, "max", args, kwargs)
 
-    def max(self, axis=None, keepdims=False, *, initial=None, where=True, return_indices=False,
-            keep_dims=False) -> "Tensor":
-        keep = _keep(keepdims, keep_dims)
-        if return_indices and axis is not None:
-            values, indices = torch.max(self._t, dim=int(axis), keepdim=keep)
-            return wrap(values), wrap(indices)
-        out = self._extremum(torch.amax, axis, keep, initial)
-        if initial is not None:
-            out = torch.clamp(out, min=initial)
-        return wrap(out)
+    def min(self, *args, **kwargs):
+        """``min(dim, keepdim=False)`` -> (values, Int64 indices); ``min(axis=None, keepdims=False, *, initial=None,
+        where=True, return_indices=False)`` -> values."""
+        return _extremum(self._t, torch.min, torch.amin, "min", args, kwargs)
 
-    def min(self, axis=None, keepdims=False, *, initial=None, where=True, return_indices=False,
-            keep_dims=False) -> "Tensor":
-        keep = _keep(keepdims, keep_dims)
-        if return_indices and axis is not None:
-            values, indices = torch.min(self._t, dim=int(axis), keepdim=keep)
-            return wrap(values), wrap(indices)
-        out = self._extremum(torch.amin, axis, keep, initial)
-        if initial is not None:
-            out = torch.clamp(out, max=initial)
-        return wrap(out)
+    def argmax(self, axis=None, keepdims=False, *, dim=None, keepdim=None) -> "Tensor":
+        return wrap(torch.argmax(self._t, dim=_pick(axis, dim), keepdim=_pick(keepdims, keepdim)))
 
-    def argmax(self, axis=None, keepdims=False) -> "Tensor":
-        return wrap(torch.argmax(self._t, dim=axis, keepdim=keepdims))
+    def argmin(self, axis=None, keepdims=False, *, dim=None, keepdim=None) -> "Tensor":
+        """Indices of the minima as Int32 (MindSpore's Argmin; argmax gives Int64)."""
+        out = torch.argmin(self._t, dim=_pick(axis, dim), keepdim=_pick(keepdims, keepdim))
+        return wrap(out.to(torch.int32))
 
-    def argmin(self, axis=None, keepdims=False) -> "Tensor":
-        return wrap(torch.argmin(self._t, dim=axis, keepdim=keepdims))
+    def all(self, axis=None, keep_dims=False, *, dim=None, keepdim=None) -> "Tensor":
+        return wrap(_reduce(torch.all, self._t, _axes(_pick(axis, dim)), _pick(keep_dims, keepdim)))
 
-    def all(self, axis=None, keep_dims=False, *, keepdims=False) -> "Tensor":
-        dim = _axes(axis)
-        keep = _keep(keepdims, keep_dims)
-        return wrap(torch.all(self._t) if dim is None and not keep else torch.all(self._t, dim=dim, keepdim=keep))
+    def any(self, axis=None, keep_dims=False, *, dim=None, keepdim=None) -> "Tensor":
+        return wrap(_reduce(torch.any, self._t, _axes(_pick(axis, dim)), _pick(keep_dims, keepdim)))
 
-    def any(self, axis=None, keep_dims=False, *, keepdims=False) -> "Tensor":
-        dim = _axes(axis)
-        keep = _keep(keepdims, keep_dims)
-        return wrap(torch.any(self._t) if dim is None and not keep else torch.any(self._t, dim=dim, keepdim=keep))
+    def std(self, axis=None, ddof=0, keepdims=False, *, dim=None, correction=None, keepdim=None) -> "Tensor":
+        """Population standard deviation unless ``ddof`` / ``correction`` says otherwise (MindSpore CPU)."""
+        return wrap(_moment(torch.std, self._t, _pick(axis, dim), _pick(ddof, correction),
+                            _pick(keepdims, keepdim)))
 
-    def std(self, axis=None, ddof=0, keepdims=False) -> "Tensor":
-        return wrap(torch.std(self._t, dim=_axes(axis), correction=ddof, keepdim=keepdims))
+    def var(self, axis=None, ddof=0, keepdims=False, *, dim=None, correction=None, keepdim=None) -> "Tensor":
+        return wrap(_moment(torch.var, self._t, _pick(axis, dim), _pick(ddof, correction),
+                            _pick(keepdims, keepdim)))
 
-    def var(self, axis=None, ddof=0, keepdims=False) -> "Tensor":
-        return wrap(torch.var(self._t, dim=_axes(axis), correction=ddof, keepdim=keepdims))
-
-    def cumsum(self, axis=None, dtype=None) -> "Tensor":
+    def cumsum(self, axis=None, dtype=None, *, dim=None) -> "Tensor":
+        """Cumulative sum (flattened when no axis); small integers and Bool accumulate as Int32."""
+        axis = _pick(axis, dim)
         t = self._t.reshape(-1) if axis is None else self._t
+        if dtype is not None:
+            t = t.to(mstype.to_torch_dtype(dtype))
         out = torch.cumsum(t, dim=0 if axis is None else axis)
-        return wrap(out if dtype is None else out.to(mstype.to_torch_dtype(dtype)))
+        if dtype is None and not (t.is_floating_point() or t.is_complex()):
+            out = out.to(torch.int32 if t.dtype in _SMALL_INTS else t.dtype)
+        return wrap(out)
 
     # ------------------------------------------------------------------ elementwise helpers
     def abs(self) -> "Tensor":
         return wrap(torch.abs(self._t))
 
-    def clip(self, xmin=None, xmax=None) -> "Tensor":
-        return wrap(torch.clamp(self._t, to_torch(xmin), to_torch(xmax)))
+    def clip(self, min=None, max=None) -> "Tensor":  # noqa: A002 - MindSpore's keyword names
+        return wrap(torch.clamp(self._t, to_torch(min), to_torch(max)))
 
     clamp = clip
 
@@ -410,6 +477,7 @@ class Tensor:
         """Replace this tensor's data (MindSpore ``Tensor.assign_value``)."""
         self._t = to_torch(value) if not isinstance(value, (list, tuple, numbers.Number)) else \
             _convert.python_to_torch(value, self._t.dtype)
+        self._src = getattr(value, "_src", None) if isinstance(value, Tensor) else None
         return self
 
     def matmul(self, other) -> "Tensor":
@@ -417,9 +485,11 @@ class Tensor:
 
     # ------------------------------------------------------------------ python protocol
     def __repr__(self) -> str:
-        return _tensor_format.tensor_repr(self._t, str(self.dtype))
+        return _tensor_format.tensor_repr(self._t, str(self.dtype), getattr(self, "_src", None) == "numpy")
 
     def __str__(self) -> str:
+        if self.init is not None:
+            return _tensor_format.uninitialized_str(self._t, str(self.dtype))
         return _tensor_format.tensor_str(self._t)
 
     def __format__(self, spec: str) -> str:
@@ -469,70 +539,137 @@ class Tensor:
         return (_rebuild, (self._t.detach().cpu(),))
 
     def __getitem__(self, index) -> "Tensor":
-        return wrap(self._t[_index(index)])
+        if type(index) is int:
+            return wrap(self._t[index])
+        t, index = _tensor_index.prepare(self._t, index)
+        return wrap(t[index])
 
     def __setitem__(self, index, value) -> None:
-        value = to_torch(value)
         t = self._t
-        if t.requires_grad and t.is_leaf:
-            with torch.no_grad():
-                t[_index(index)] = value
-        else:
-            t[_index(index)] = value
+        if isinstance(value, Tensor):
+            value = value._t
+        elif isinstance(value, np.ndarray):
+            raise TypeError(f"only support numbers, Tensor, tuple, list as value, but got {value} with type "
+                            f"{type(value)}")
+        elif isinstance(value, (list, tuple)):
+            value = _convert.python_to_torch(value).to(dtype=t.dtype, device=t.device)
+        _, index = _tensor_index.prepare(t, index, for_write=True)
+        try:
+            if t.requires_grad and t.is_leaf:
+                with torch.no_grad():
+                    t[index] = value
+            else:
+                t[index] = value
+        except RuntimeError as e:
+            raise ValueError(f"For 'Tensor.__setitem__', the value cannot be broadcast to the indexed shape: "
+                             f"{str(e).splitlines()[0]}") from None
 
     def __contains__(self, value) -> bool:
         return bool((self._t == to_torch(value)).any())
 
-    # arithmetic: MindSpore's implicit type promotion matches torch's for these cases
+    # Arithmetic: torch's type promotion is MindSpore's for these operators.  The fast path hands the operand
+    # to torch as it is; lists, numpy arrays, MindSpore's integer corner cases and errors go to _slow_binary.
     def __add__(self, other):
-        return _binary(torch.add, self._t, to_torch(other))
+        try:
+            return wrap(torch.add(self._t, other._t if isinstance(other, Tensor) else other))
+        except Exception as e:  # noqa: BLE001 - sorted out off the hot path
+            return _slow_binary(torch.add, self._t, other, False, e, True)
 
     def __radd__(self, other):
-        return _binary(torch.add, to_torch(other), self._t)
+        try:
+            return wrap(torch.add(other, self._t))
+        except Exception as e:  # noqa: BLE001
+            return _slow_binary(torch.add, self._t, other, True, e, True)
 
     def __sub__(self, other):
-        return _binary(torch.sub, self._t, to_torch(other))
+        try:
+            return wrap(torch.sub(self._t, other._t if isinstance(other, Tensor) else other))
+        except Exception as e:  # noqa: BLE001 - sorted out off the hot path
+            return _slow_binary(torch.sub, self._t, other, False, e, True)
 
     def __rsub__(self, other):
-        return _binary(torch.sub, to_torch(other), self._t)
+        try:
+            return wrap(torch.sub(other, self._t))
+        except Exception as e:  # noqa: BLE001
+            return _slow_binary(torch.sub, self._t, other, True, e, True)
 
     def __mul__(self, other):
-        return _binary(torch.mul, self._t, to_torch(other))
+        try:
+            return wrap(torch.mul(self._t, other._t if isinstance(other, Tensor) else other))
+        except Exception as e:  # noqa: BLE001 - sorted out off the hot path
+            return _slow_binary(torch.mul, self._t, other, False, e, False)
 
     def __rmul__(self, other):
-        return _binary(torch.mul, to_torch(other), self._t)
+        try:
+            return wrap(torch.mul(other, self._t))
+        except Exception as e:  # noqa: BLE001
+            return _slow_binary(torch.mul, self._t, other, True, e, False)
 
     def __truediv__(self, other):
-        return _binary(torch.true_divide, self._t, to_torch(other))
+        try:
+            return wrap(torch.true_divide(self._t, other._t if isinstance(other, Tensor) else other))
+        except Exception as e:  # noqa: BLE001 - sorted out off the hot path
+            return _slow_binary(torch.true_divide, self._t, other, False, e, False)
 
     def __rtruediv__(self, other):
-        return _binary(torch.true_divide, to_torch(other), self._t)
+        try:
+            return wrap(torch.true_divide(other, self._t))
+        except Exception as e:  # noqa: BLE001
+            return _slow_binary(torch.true_divide, self._t, other, True, e, False)
 
     def __floordiv__(self, other):
-        return _binary(torch.floor_divide, self._t, to_torch(other))
+        try:
+            return wrap(torch.floor_divide(self._t, other._t if isinstance(other, Tensor) else other))
+        except Exception as e:  # noqa: BLE001 - sorted out off the hot path
+            return _slow_binary(torch.floor_divide, self._t, other, False, e, True)
 
     def __rfloordiv__(self, other):
-        return _binary(torch.floor_divide, to_torch(other), self._t)
-
-    def __mod__(self, other):
-        return _binary(torch.remainder, self._t, to_torch(other))
-
-    def __rmod__(self, other):
-        return _binary(torch.remainder, to_torch(other), self._t)
+        try:
+            return wrap(torch.floor_divide(other, self._t))
+        except Exception as e:  # noqa: BLE001
+            return _slow_binary(torch.floor_divide, self._t, other, True, e, True)
 
     def __pow__(self, other):
-        return _binary(torch.pow, self._t, to_torch(other))
+        try:
+            return wrap(torch.pow(self._t, other._t if isinstance(other, Tensor) else other))
+        except Exception as e:  # noqa: BLE001 - sorted out off the hot path
+            return _slow_binary(torch.pow, self._t, other, False, e, False)
 
     def __rpow__(self, other):
-        return _binary(torch.pow, to_torch(other), self._t)
+        try:
+            return wrap(torch.pow(other, self._t))
+        except Exception as e:  # noqa: BLE001
+            return _slow_binary(torch.pow, self._t, other, True, e, True)
 
     def __matmul__(self, other):
-        return _binary(torch.matmul, self._t, to_torch(other))
+        try:
+            return wrap(torch.matmul(self._t, other._t if isinstance(other, Tensor) else other))
+        except Exception as e:  # noqa: BLE001 - sorted out off the hot path
+            return _slow_binary(torch.matmul, self._t, other, False, e, False)
 
     def __rmatmul__(self, other):
-        return _binary(torch.matmul, to_torch(other), self._t)
+        try:
+            return wrap(torch.matmul(other, self._t))
+        except Exception as e:  # noqa: BLE001
+            return _slow_binary(torch.matmul, self._t, other, True, e, False)
+
+    def __mod__(self, other):
+        try:
+            out = torch.remainder(self._t, other._t if isinstance(other, Tensor) else other)
+        except Exception as e:  # noqa: BLE001
+            return _slow_binary(torch.remainder, self._t, other, False, e, False)
+        return wrap(out.add_(0.0) if out.is_floating_point() else out)  # MindSpore's FloorMod never gives -0.0
+
+    def __rmod__(self, other):
+        try:
+            out = torch.remainder(other, self._t)
+        except Exception as e:  # noqa: BLE001
+            return _slow_binary(torch.remainder, self._t, other, True, e, False)
+        return wrap(out.add_(0.0) if out.is_floating_point() else out)
 
     def __neg__(self):
+        if self._t.dtype is torch.bool:
+            raise TypeError("Select CPU operator[Neg] fail! Unsupported data type!")
         return wrap(torch.neg(self._t))
 
     def __pos__(self):
@@ -542,53 +679,41 @@ class Tensor:
         return wrap(torch.abs(self._t))
 
     def __invert__(self):
-        return wrap(torch.bitwise_not(self._t))
+        """MindSpore's ``~`` is logical_not for every dtype: the result is Bool."""
+        return wrap(torch.logical_not(self._t))
 
+    # bitwise operators exist only with the Tensor on the left (MindSpore defines no reflected forms or shifts)
     def __and__(self, other):
-        return wrap(self._t & to_torch(other))
-
-    def __rand__(self, other):
-        return wrap(to_torch(other) & self._t)
+        return _checked(torch.bitwise_and, self._t, other)
 
     def __or__(self, other):
-        return wrap(self._t | to_torch(other))
-
-    def __ror__(self, other):
-        return wrap(to_torch(other) | self._t)
+        return _checked(torch.bitwise_or, self._t, other)
 
     def __xor__(self, other):
-        return wrap(self._t ^ to_torch(other))
-
-    def __rxor__(self, other):
-        return wrap(to_torch(other) ^ self._t)
-
-    def __lshift__(self, other):
-        return wrap(self._t << to_torch(other))
-
-    def __rshift__(self, other):
-        return wrap(self._t >> to_torch(other))
+        return _checked(torch.bitwise_xor, self._t, other)
 
     def __eq__(self, other):
-        if not isinstance(other, (numbers.Number, Tensor, np.ndarray, torch.Tensor)):
+        # MindSpore compares element-wise with numbers and tensors only; anything else is simply unequal
+        if not isinstance(other, _COMPARABLE):
             return False
-        return wrap(torch.eq(self._t, to_torch(other)))
+        return _checked(torch.eq, self._t, other)
 
     def __ne__(self, other):
-        if not isinstance(other, (numbers.Number, Tensor, np.ndarray, torch.Tensor)):
+        if not isinstance(other, _COMPARABLE):
             return True
-        return wrap(torch.ne(self._t, to_torch(other)))
+        return _checked(torch.ne, self._t, other)
 
     def __lt__(self, other):
-        return _binary(torch.lt, self._t, to_torch(other))
+        return _checked(torch.lt, self._t, other)
 
     def __le__(self, other):
-        return _binary(torch.le, self._t, to_torch(other))
+        return _checked(torch.le, self._t, other)
 
     def __gt__(self, other):
-        return _binary(torch.gt, self._t, to_torch(other))
+        return _checked(torch.gt, self._t, other)
 
     def __ge__(self, other):
-        return _binary(torch.ge, self._t, to_torch(other))
+        return _checked(torch.ge, self._t, other)
 
     # ------------------------------------------------------------------ torch interop
     @classmethod
@@ -612,15 +737,81 @@ class Tensor:
         return attr
 
 
-def _binary(fn, a, b) -> Tensor:
-    """Run a binary torch op; a shape mismatch is a ValueError naming both shapes, as in MindSpore."""
+def _checked(fn, t: torch.Tensor, other) -> Tensor:
+    """A binary op with the Tensor on the left, through the same fallbacks as the arithmetic operators."""
     try:
-        return wrap(fn(a, b))
-    except RuntimeError as e:
-        shape_a = tuple(a.shape) if isinstance(a, torch.Tensor) else type(a).__name__
-        shape_b = tuple(b.shape) if isinstance(b, torch.Tensor) else type(b).__name__
-        raise ValueError(f"For '{fn.__name__}', the shapes or types of the inputs do not match: got {shape_a} and "
-                         f"{shape_b}. {str(e).splitlines()[0]}") from None
+        return wrap(fn(t, other._t if isinstance(other, Tensor) else other))
+    except Exception as e:  # noqa: BLE001
+        return _slow_binary(fn, t, other, False, e, False)
+
+
+def _slow_binary(fn, t: torch.Tensor, other, reflected: bool, exc: Exception, lists: bool) -> Tensor:
+    """What torch refused in a binary operator.
+
+    * numpy arrays become torch tensors (msshim accepts them on either side);
+    * lists/tuples become tensors of the Tensor's dtype where MindSpore accepts them (+, -, //, rpow);
+    * MindSpore's integer corner cases: ``x // 0`` saturates to the dtype's max/min (0 for 0), ``x % 0`` is
+      the dtype's min and a negative integer power truncates ``x ** y`` computed in float (inf -> min);
+    * a shape mismatch is a ValueError naming both shapes, an unsupported dtype a TypeError."""
+    o = other._t if isinstance(other, Tensor) else other
+    if isinstance(exc, TypeError):
+        if isinstance(o, np.ndarray):
+            o = _convert.numpy_to_torch(o, copy=False).to(t.device)
+        elif lists and isinstance(o, (list, tuple)):
+            o = _convert.python_to_torch(list(o)).to(dtype=t.dtype, device=t.device)
+        else:
+            raise TypeError(f"For '{fn.__name__}', unsupported operand type(s): 'Tensor' and "
+                            f"'{type(other).__name__}'.") from None
+        try:
+            return wrap(fn(o, t) if reflected else fn(t, o))
+        except RuntimeError as e:
+            exc = e
+    elif not isinstance(exc, RuntimeError):
+        raise exc
+    a, b = (o, t) if reflected else (t, o)
+    message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    special = _INTEGER_CORNER_CASES.get(fn)
+    if special is not None and ("ZeroDivisionError" in message or "negative integer powers" in message):
+        return wrap(special(a, b))
+    if "not implemented for" in message:
+        raise TypeError(f"For '{fn.__name__}', {message}") from None
+    shape_a = tuple(a.shape) if isinstance(a, torch.Tensor) else type(a).__name__
+    shape_b = tuple(b.shape) if isinstance(b, torch.Tensor) else type(b).__name__
+    raise ValueError(f"For '{fn.__name__}', the shapes or types of the inputs do not match: got {shape_a} and "
+                     f"{shape_b}. {message}") from None
+
+
+def _as_tensors(a, b):
+    like = a if isinstance(a, torch.Tensor) else b
+    a = a if isinstance(a, torch.Tensor) else torch.tensor(a, device=like.device)
+    b = b if isinstance(b, torch.Tensor) else torch.tensor(b, device=like.device)
+    return a, b, torch.result_type(a, b)
+
+
+def _int_floor_divide(a, b) -> torch.Tensor:
+    a, b, dtype = _as_tensors(a, b)
+    zero = b == 0
+    info = torch.iinfo(dtype)
+    quotient = torch.floor_divide(a, torch.where(zero, torch.ones_like(b), b))
+    saturated = torch.where(a > 0, info.max, torch.where(a < 0, info.min, 0)).to(dtype)
+    return torch.where(zero, saturated, quotient)
+
+
+def _int_remainder(a, b) -> torch.Tensor:
+    a, b, dtype = _as_tensors(a, b)
+    zero = b == 0
+    rest = torch.remainder(a, torch.where(zero, torch.ones_like(b), b))
+    return torch.where(zero, torch.full_like(rest, torch.iinfo(dtype).min), rest)
+
+
+def _int_pow(a, b) -> torch.Tensor:
+    a, b, dtype = _as_tensors(a, b)
+    real = torch.pow(a.double(), b.double())
+    return torch.where(torch.isfinite(real), real.trunc(), torch.iinfo(dtype).min).to(dtype)
+
+
+_INTEGER_CORNER_CASES = {torch.floor_divide: _int_floor_divide, torch.remainder: _int_remainder,
+                         torch.pow: _int_pow}
 
 
 def _wrapping(method):
@@ -637,14 +828,6 @@ def _tensor_method_from_ops(name: str):
 
     fn = getattr(ops.function, name, None) if hasattr(ops, "function") else None
     return fn if callable(fn) else None
-
-
-def _index(index):
-    if isinstance(index, tuple):
-        return tuple(to_torch(i) if isinstance(i, (Tensor, np.ndarray)) else i for i in index)
-    if isinstance(index, (Tensor, np.ndarray)):
-        return to_torch(index)
-    return index
 
 
 def _rebuild(t: torch.Tensor) -> Tensor:
@@ -678,3 +861,4 @@ def wrap_tree(x: Any) -> Any:
 
 
 _convert._TENSOR_TYPES = (torch.Tensor, Tensor)
+_COMPARABLE = _COMPARABLE + (Tensor,)

@@ -234,8 +234,14 @@ def ceil_div(a: int, b: int) -> int:
 
 
 class SamePad:
-    """MindSpore 'same' padding of a pooling window, planned once per input size: ``(torch padding,
-    F.pad list or None)`` -- symmetric pads go to the torch op, asymmetric ones through ``F.pad``."""
+    """MindSpore 'same' padding of a pooling window, as torch pooling arguments (no copy of the input).
+
+    With ``padding = before`` (the leading half) and ``ceil_mode=True`` torch produces exactly
+    ``ceil(in / stride)`` windows, the last one running into the trailing odd pad, and clips that window
+    to the input: the same as padding with -inf (max pooling) or as not counting the padding (average
+    pooling).  With stride 1 ceil_mode cannot add that window, so the dimension is padded ``before + 1``
+    on both sides and the first output dropped.  Plans depend on the input size; they are cached.
+    """
 
     __slots__ = ("k", "s", "_plans")
 
@@ -246,48 +252,31 @@ class SamePad:
     def pairs(self, sizes) -> list:
         return [same_pads(sizes[i], self.k[i], self.s[i]) for i in range(len(self.k))]
 
-    def apply(self, t: torch.Tensor, value: float) -> tuple:
-        """``(t padded where asymmetric, symmetric padding for the torch op)``."""
-        sizes = t.shape[-len(self.k):]
+    def plan(self, sizes) -> tuple:
+        """``(torch padding, dimensions (negative) whose first output is dropped)``."""
         plan = self._plans.get(sizes)
         if plan is None:
-            sym, fpad = split_symmetric(self.pairs(sizes))
-            plan = self._plans[sizes] = (sym if sym is not None else (0,) * len(self.k), fpad)
-        if plan[1] is not None:
-            return F.pad(t, plan[1], value=value), plan[0]
-        return t, plan[0]
+            n = len(self.k)
+            pads, shifted = [], []
+            for i, (before, after) in enumerate(self.pairs(sizes)):
+                if after != before and self.s[i] == 1:
+                    pads.append(before + 1)
+                    shifted.append(i - n)
+                else:
+                    pads.append(before)
+            plan = self._plans[sizes] = (tuple(pads), tuple(shifted))
+        return plan
+
+    def run(self, fn, t: torch.Tensor, *args) -> torch.Tensor:
+        """``fn(t, kernel, stride, padding, *args)`` (``args`` must set ceil_mode=True) with the plan applied."""
+        pads, shifted = self.plan(t.shape[-len(self.k):])
+        out = fn(t, self.k, self.s, pads, *args)
+        for dim in shifted:
+            out = out.narrow(dim, 1, out.shape[dim] - 1)
+        return out
 
 
 AVG_POOL = {1: F.avg_pool1d, 2: F.avg_pool2d, 3: F.avg_pool3d}
-_count_cache: dict = {}
-
-
-def avg_exclude_pad(t: torch.Tensor, k: tuple, s: tuple, pairs) -> torch.Tensor:
-    """Average over the real elements only, for (possibly asymmetric) zero padding ``pairs``.
-
-    torch's ``count_include_pad=False`` needs symmetric padding, so the window sums are divided by the
-    number of real elements per window (cached per input size)."""
-    nd = len(k)
-    if all(b == a for b, a in pairs):  # symmetric pads never exceed half the kernel: torch handles them
-        return AVG_POOL[nd](t, k, s, tuple(b for b, _ in pairs), False, False)
-    flat = torch_pads(pairs)
-    sizes = tuple(t.shape[-nd:])
-    key = (sizes, k, s, tuple(flat), t.device, t.dtype)
-    count = _count_cache.get(key)
-    if count is None:
-        ones = F.pad(torch.ones((1, 1) + sizes, dtype=t.dtype, device=t.device), flat)
-        count = pool_sum(ones, k, s)[0, 0]
-        if len(_count_cache) > 256:
-            _count_cache.clear()
-        _count_cache[key] = count
-    return pool_sum(F.pad(t, flat), k, s) / count
-
-
-def pool_sum(t: torch.Tensor, k: tuple, s: tuple) -> torch.Tensor:
-    nd = len(k)
-    if nd == 1:  # avg_pool1d has no divisor_override
-        return F.avg_pool2d(t.unsqueeze(-2), (1,) + k, (1,) + s, 0, False, True, 1).squeeze(-2)
-    return AVG_POOL[nd](t, k, s, 0, False, True, 1)
 
 
 def check_tuple_length(value, arg_name: str, length: int, cls: str):

@@ -26,6 +26,7 @@ from msshim.common.initializer import initializer
 from msshim.common.parameter import Parameter
 from msshim.common.tensor import Tensor, wrap
 from msshim.nn.cell import Cell
+from msshim.nn.layer._conv_padding import MSRuntimeError
 
 __all__ = ["Embedding"]
 
@@ -102,8 +103,8 @@ class Embedding(Cell):
             lo, hi = torch.stack(torch.aminmax(flat)).tolist()  # one device sync
             if lo < -vocab or hi >= vocab:
                 bad = flat[(flat < -vocab) | (flat >= vocab)][0].item()
-                raise ValueError(f"For 'Gather', the 'input_indices' should be in the range [0, {vocab}), but got "
-                                 f"{bad + vocab if bad < 0 else bad}.")
+                raise MSRuntimeError(f"For 'Gather', the 'input_indices' should be in the range [0, {vocab}), but "
+                                     f"got {bad + vocab if bad < 0 else bad}.")
             if lo < 0:  # Gather counts negative ids from the end
                 flat = torch.where(flat < 0, flat + vocab, flat)
         return wrap(F.embedding(flat, table).reshape(out_shape))

@@ -28,6 +28,7 @@ from msshim.common.initializer import Initializer, initializer
 from msshim.common.parameter import Parameter
 from msshim.common.tensor import Tensor, wrap
 from msshim.nn.cell import Cell
+from msshim.nn.layer._conv_padding import MSRuntimeError
 
 __all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "LayerNorm", "GroupNorm", "InstanceNorm1d",
            "InstanceNorm2d", "InstanceNorm3d"]
@@ -264,8 +265,8 @@ class LayerNorm(Cell):
         rank = t.dim()
         for name, axis in (("begin_norm_axis", self.begin_norm_axis), ("begin_params_axis", self.begin_params_axis)):
             if not -1 <= axis < rank or rank == 0:
-                raise ValueError(f"For primitive[LayerNorm], input_x's rank is {rank}, while the '{name}' value "
-                                 f"should be in the range [-1, {rank}), but got {axis}")
+                raise MSRuntimeError(f"For primitive[LayerNorm], input_x's rank is {rank}, while the '{name}' value "
+                                     f"should be in the range [-1, {rank}), but got {axis}")
         if t.dtype not in _FLOAT_DTYPES:
             raise TypeError(f"For 'LayerNorm', the input 'input_x' must be a Tensor of Float16, Float32, Float64 "
                             f"or BFloat16 (Select CPU operator[LayerNorm] fail! Unsupported data type!), but got "
@@ -320,7 +321,7 @@ class GroupNorm(Cell):
     def construct(self, x):
         t = x._t
         if not 2 <= t.dim() <= 8:
-            raise ValueError(f"For 'GroupNorm', The dim of input must be between 2 and 8. But got: {t.dim()}.")
+            raise MSRuntimeError(f"For 'GroupNorm', The dim of input must be between 2 and 8. But got: {t.dim()}.")
         if t.dtype not in _FLOAT_DTYPES:
             name = _ms_name(t)
             raise TypeError(f"For GroupNorm. input arguments' types must be the same and be one of [BFloat16, "

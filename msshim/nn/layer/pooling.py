@@ -20,7 +20,7 @@ import torch.nn.functional as F
 
 from msshim.common.tensor import wrap
 from msshim.nn.cell import Cell
-from msshim.nn.layer._conv_padding import (AVG_POOL, SamePad, argmax_size_error, as_tuple, avg_exclude_pad,
+from msshim.nn.layer._conv_padding import (AVG_POOL, SamePad, argmax_size_error, as_tuple,
                                            avgpool_size_error, cal_dilation, cal_padding, check_3d_int_or_tuple,
                                            check_int_rel, check_maxpool_padding, check_non_negative_int,
                                            check_pos_int_or_tuple, check_string, check_tuple_length,
@@ -30,10 +30,8 @@ from msshim.nn.layer._conv_padding import (AVG_POOL, SamePad, argmax_size_error,
 __all__ = ["AvgPool3d", "MaxPool3d", "AvgPool2d", "MaxPool2d", "AvgPool1d", "MaxPool1d", "AdaptiveAvgPool1d",
            "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d"]
 
-_NEG_INF = float("-inf")
-
-
 _MAX = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}
+_MAX_OP = {1: torch.max_pool1d, 2: torch.max_pool2d, 3: torch.max_pool3d}  # no index dispatch wrapper
 
 
 # ---------------------------------------------------------------------------------------------- base
@@ -104,9 +102,14 @@ class _MaxPool(_PoolNd):
         self._argmax = False
         self._k, self._s = k, s
         self._same = SamePad(k, s) if self.pad_mode == "SAME" else None
-        self._tpad = (0,) * len(k)
 
     def _forward(self, t: torch.Tensor):
+        if not self._argmax and self._same is None:  # 'valid': the common case, kept short
+            try:
+                return wrap(_MAX_OP[self._nd](t, self._k, self._s))
+            except RuntimeError:
+                plain_maxpool_size_error(t, self._nd, self._k, self._s)
+                raise
         fn = _MAX[self._nd]
         if self._argmax:
             if self._pad_error is not None:
@@ -117,9 +120,8 @@ class _MaxPool(_PoolNd):
                 argmax_size_error(t, self._nd, self._k, self._s, self._p, self._d, self._ceil)
                 raise
             return (wrap(res[0]), wrap(res[1])) if self.return_indices else wrap(res)
-        t, pad = (t, self._tpad) if self._same is None else self._same.apply(t, _NEG_INF)
         try:
-            return wrap(fn(t, self._k, self._s, pad))
+            return wrap(self._same.run(fn, t, 1, True))
         except RuntimeError:
             plain_maxpool_size_error(t, self._nd, self._k, self._s)
             raise
@@ -166,7 +168,8 @@ class MaxPool2d(_MaxPool):
                 raise ValueError(f"For primitive[MaxPool3DWithArgmax], the input x rank must be equal to 5, but "
                                  f"got {nd + 1}.")
             raise ValueError(f"For primitive[MaxPool], the length of input must be equal to 4 , but got {nd}.")
-        float_only(t, "MaxPool")
+        if not t.is_floating_point():
+            float_only(t, "MaxPool")
         return self._forward(t)
 
 
@@ -205,7 +208,8 @@ class MaxPool1d(_MaxPool):
                 raise ValueError(f"For primitive[MaxPool3DWithArgmax], the input x rank must be equal to 5, but "
                                  f"got {nd + 2}.")
             raise ValueError(f"For '{self.cls_name}', the input must has 3 dim, but got {nd}")
-        float_only(t, "MaxPool")
+        if not t.is_floating_point():
+            float_only(t, "MaxPool")
         return self._forward(t)
 
 
@@ -257,7 +261,8 @@ class MaxPool3d(_MaxPool):
             prim = "MaxPool3DWithArgmax" if self.only_pad else "MaxPool3D"
             what = "input x rank" if self.only_pad else "x_rank"
             raise ValueError(f"For primitive[{prim}], the {what} must be equal to 5, but got {nd}.")
-        float_only(t, "MaxPool3D")
+        if not t.is_floating_point():
+            float_only(t, "MaxPool3D")
         return self._forward(t)
 
 
@@ -311,14 +316,13 @@ class _AvgPool(_PoolNd):
         if not self._avg3d:
             if self._same is None:
                 return self._pool(t, k, s, 0, False, True, None)
-            pairs = self._same.pairs(t.shape[-nd:])
-            return avg_exclude_pad(t, k, s, pairs)
+            return self._same.run(AVG_POOL[nd], t, True, False)
         if self._pad_error is not None:
             raise ValueError(self._pad_error)
         if self._mode == "SAME":  # MindSpore's AvgPool3D 'same' counts the padding unless told otherwise
-            pairs = self._same.pairs(t.shape[-nd:])
             if not self._incl and self._div is None:
-                return avg_exclude_pad(t, k, s, pairs)
+                return self._same.run(AVG_POOL[nd], t, True, False)
+            pairs = self._same.pairs(t.shape[-nd:])
             return self._pool(F.pad(t, torch_pads(pairs)), k, s, 0, False, True, self._div)
         if self._mode == "VALID":
             return self._pool(t, k, s, 0, self._ceil, self._incl, self._div)
@@ -368,7 +372,8 @@ class AvgPool2d(_AvgPool):
             if self.is_expand:
                 raise ValueError(f"For primitive[AvgPool3D], the x_rank must be equal to 5, but got {nd + 1}.")
             raise ValueError(f"For primitive[AvgPool], the x_rank must be equal to 4, but got {nd}.")
-        float_only(t, "AvgPool")
+        if not t.is_floating_point():
+            float_only(t, "AvgPool")
         try:
             return wrap(self._forward(t))
         except RuntimeError:
@@ -407,7 +412,8 @@ class AvgPool1d(_AvgPool):
                 raise ValueError(f"For primitive[AvgPool3D], the x_rank must be equal to 5, but got {nd + 2}.")
         elif nd != 3 and nd != 2:
             raise ValueError(f"For '{self.cls_name}', the input must has 3 dim, but got {nd}")
-        float_only(t, "AvgPool")
+        if not t.is_floating_point():
+            float_only(t, "AvgPool")
         if not self.is_expand_3d:
             # MindSpore: one window covering the first kernel_size elements whenever no second window fits.
             width, k = t.shape[-1], self._k[0]
@@ -445,7 +451,8 @@ class AvgPool3d(_AvgPool):
         nd = t.dim()
         if nd != 5 and nd != 4:
             raise ValueError(f"For primitive[AvgPool3D], the x_rank must be equal to 5, but got {nd}.")
-        float_only(t, "AvgPool3D")
+        if not t.is_floating_point():
+            float_only(t, "AvgPool3D")
         try:
             return wrap(self._forward(t))
         except RuntimeError:
@@ -551,7 +558,8 @@ class AdaptiveAvgPool3d(Cell):
         if t.dim() != 4 and t.dim() != 5:
             raise ValueError(f"For primitive[AdaptiveAvgPool3D], the the rank of x must be in [4,5], but got "
                              f"{t.dim()}.")
-        float_only(t, "AdaptiveAvgPool3D")
+        if not t.is_floating_point():
+            float_only(t, "AdaptiveAvgPool3D")
         return wrap(F.adaptive_avg_pool3d(t, self._size))
 
 

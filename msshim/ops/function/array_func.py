@@ -131,6 +131,8 @@ def flatten(input, order="C", *, start_dim=1, end_dim=-1) -> Tensor:
     t = input._t
     if order == "F":
         t = t.permute(*reversed(range(t.dim())))
+    if t.dim() <= 1 and start_dim == 1 and end_dim == -1:  # MindSpore returns before validating the axes
+        return wrap(t.reshape(-1))
     nd = max(t.dim(), 1)
     for a in (start_dim, end_dim):
         if a < -nd or a >= nd:
@@ -323,6 +325,8 @@ def dtype(input) -> mstype.Type:
 
 def flip(input, dims) -> Tensor:
     t = _t(input, "ReverseV2")
+    if not isinstance(dims, (tuple, list)):
+        raise TypeError(f"Failed calling ReverseV2 with \"ReverseV2(axis={type(dims).__name__})(input=Tensor)\".")
     axes = int_list(dims, "ReverseV2", "dims")
     for a in axes:
         norm_axis(a, t.dim(), "ReverseV2")

@@ -120,7 +120,7 @@ def _conv_fn(x, weight, bias, stride, pad_mode, padding, dilation, groups, n: in
     if t.dim() == n + 2 and (t.shape[1] % groups or w.shape[0] % groups):
         raise ValueError(f"The argument 'groups' should be divisible by 'in_channel' and 'out_channel', but got "
                          f"group:{groups}, in_channel:{t.shape[1]}, out_channel:{w.shape[0]}.")
-    if isinstance(padding, (tuple, list)) and len(padding) not in (n, 2 * n):
+    if isinstance(padding, (tuple, list)) and len(padding) != n:
         raise ValueError(f"For 'conv{n}d', 'padding' must be a tuple or list of {n} integers, but got {padding}.")
     return wrap(convnd(t, w, b, stride, pad_mode, padding, dilation, groups, op))
 

@@ -157,6 +157,11 @@ def linspace(start, end, steps) -> Tensor:
 
 
 def logspace(start, end, steps, base=10, *, dtype=mstype.float32) -> Tensor:
+    """``base ** linspace(start, end, steps)``; ``start``/``end`` must be floats or Tensors (ints are refused)."""
+    for v in (start, end):
+        if not isinstance(v, (float, Tensor)):
+            raise TypeError("The primitive[LogSpace]'s input arguments[end, start] must be all tensor and those type "
+                            "must be same")
     return wrap(torch.logspace(float(_value(start)), float(_value(end)), int(steps), base=base,
                                dtype=to_dtype(dtype), device=device()))
 

@@ -14,7 +14,6 @@ import math
 import numpy as np
 import torch
 
-from msshim.common.parameter import Parameter
 from msshim.common.tensor import Tensor, wrap
 from msshim.ops.function._utils import (broadcast_error, check_tensor, int_list, norm_axis, shape_arg, tensor_arg,
                                         to_dtype)
@@ -327,12 +326,11 @@ def scatter_add(input_x, indices, updates):
 
 
 def index_add(x, indices, y, axis, use_lock=True, check_index_bound=True):
+    """Adds rows of ``y`` into ``x`` along ``axis`` **in place** (as MindSpore's IndexAdd does) and returns ``x``."""
     t = _t(x, "IndexAdd", "x")
     a = norm_axis(axis, t.dim(), "IndexAdd")
     out = t.index_add(a, _int_index(_t(indices, "IndexAdd"), "IndexAdd"), _t(y, "IndexAdd", "y").to(t.dtype))
-    if isinstance(x, Parameter):
-        return write_inplace(x, out)
-    return wrap(out)
+    return write_inplace(x, out)
 
 
 def index_fill(x, axis, index, value) -> Tensor:

@@ -100,8 +100,9 @@ def mv(input, vec) -> Tensor:
 def dot(input, other) -> Tensor:
     """``ops.dot(input, other)``: numpy.dot (last axis of ``input`` with the second-to-last of ``other``)."""
     x, y = _mm_args(input, other, "dot")
-    if x.dim() < 2 and y.dim() < 2:
-        return wrap(torch.dot(x, y))
+    if x.dim() < 2 or y.dim() < 2:
+        raise ValueError(f"For 'dot', the inputs x1, x2 should have 'dimension >= 2',but got 'len(x1_shape)': "
+                         f"({x.dim()}) and 'len(x2_shape)': ({y.dim()}).")
     if x.shape[-1] != (y.shape[-2] if y.dim() > 1 else y.shape[0]):
         raise ValueError(f"For 'dot', the last dimension of 'input' must be equal to the second-to-last dimension "
                          f"of 'other', but got {tuple(x.shape)} and {tuple(y.shape)}.")

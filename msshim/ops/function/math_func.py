@@ -159,7 +159,15 @@ def true_divide(dividend, divisor) -> Tensor:
 
 
 def _pow(a, b):
-    return torch.pow(a, b)
+    try:
+        return torch.pow(a, b)
+    except RuntimeError:
+        if a.is_floating_point() or (isinstance(b, _TorchTensor) and b.is_floating_point()) or isinstance(b, float):
+            raise
+        # integers to negative powers: MindSpore truncates the real result (3 ** -1 == 0, (-1) ** -1 == -1)
+        out_dtype = torch.result_type(a, b)
+        bf = b.double() if isinstance(b, _TorchTensor) else float(b)
+        return torch.trunc(torch.pow(a.double(), bf)).to(out_dtype)
 
 
 _pow_op = _make_binary(_pow, "Pow")
@@ -362,7 +370,7 @@ def clip_by_value(x, clip_value_min=None, clip_value_max=None):
     if clip_value_min is None and clip_value_max is None:
         raise ValueError("For 'clip_by_value', at least one of 'clip_value_min' or 'clip_value_max' must not be None")
     if isinstance(x, (tuple, list)):
-        return type(x)(clip_by_value(v, clip_value_min, clip_value_max) for v in x)
+        return tuple(clip_by_value(v, clip_value_min, clip_value_max) for v in x)
     if not isinstance(x, Tensor):
         raise TypeError("For 'clip_by_value', the type of argument 'x' must be Tensor or tuple[Tensor] or "
                         "list[Tensor]")

@@ -45,7 +45,11 @@ def relu(input, inplace=False) -> Tensor:
 
 
 def relu6(x) -> Tensor:
-    return wrap(F.relu6(_t(x, "ReLU6", "x")))
+    t = _t(x, "ReLU6", "x")
+    if not t.is_floating_point():
+        raise TypeError(f"For primitive[ReLU6], the input argument[input_x] must be a type of {{Tensor[Float16], "
+                        f"Tensor[Float32]}}, but got {mstype.from_torch(t.dtype)}.")
+    return wrap(F.relu6(t))
 
 
 def gelu(input, approximate="none") -> Tensor:
@@ -109,7 +113,8 @@ def leaky_relu(input, alpha=0.2) -> Tensor:
     if isinstance(alpha, bool) or not isinstance(alpha, (int, float)):
         raise TypeError(f"For 'leaky_relu', the 'alpha' must be float or int, but got {type(alpha).__name__}.")
     t = _t(input, "leaky_relu")
-    scaled = t * torch.tensor(alpha, dtype=t.dtype, device=t.device) if t.is_floating_point() else t * alpha
+    # alpha is cast to the input dtype first (an integer input makes 0.2 -> 0, i.e. plain ReLU)
+    scaled = t * torch.tensor(alpha, device=t.device).to(t.dtype)
     return wrap(torch.minimum(scaled, t) if alpha > 1 else torch.maximum(scaled, t))
 
 

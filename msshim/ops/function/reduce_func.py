@@ -233,6 +233,8 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None) -> Ten
 def count_nonzero(x, axis=(), keep_dims=False, dtype=mstype.int32) -> Tensor:
     """Number of non-zero elements, Int32 by default."""
     t = _t(x, "count_nonzero")
+    if t.dtype is torch.bool:
+        raise TypeError("The 'input x' doesn't support 'Bool' and expect to receive a number type.")
     d = reduce_axes(axis, t.dim(), "ReduceSum")
     nz = (t != 0).to(torch.float32)
     return wrap(_reduce(nz, torch.sum, d, keep_dims).to(to_dtype(dtype)))
@@ -271,6 +273,8 @@ def nanmean(input, axis=None, keepdims=False, *, dtype=None) -> Tensor:
 def cumsum(x, axis, dtype=None) -> Tensor:
     """``ops.cumsum(x, axis, dtype=None)``: keeps the input dtype (Int32 stays Int32)."""
     t = _t(x, "CumSum")
+    if t.dtype is torch.bool and dtype is None:
+        raise TypeError("For primitive[CumSum], the input argument[x] must be a type of numbers, but got Bool.")
     if dtype is not None:
         t = t.to(to_dtype(dtype))
     a = norm_axis(axis, t.dim(), "CumSum")
@@ -360,9 +364,12 @@ def bucketize(input, boundaries, *, right=False) -> Tensor:
 
 
 def bincount(input, weights=None, minlength=0) -> Tensor:
+    """Counts (weighted sums) per value, always Float32 (MindSpore computes them with a Float32 ReduceSum)."""
     t = _t(input, "bincount")
+    if t.dim() != 1:
+        raise ValueError("For math function 'bincount', 'input' should be one-dimensional tensor.")
     w = None if weights is None else _t(weights, "bincount")
-    return wrap(torch.bincount(t, w, minlength))
+    return wrap(torch.bincount(t, w, minlength).to(torch.float32))
 
 
 def histc(input, bins=100, min=0.0, max=0.0) -> Tensor:

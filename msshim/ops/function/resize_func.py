@@ -63,7 +63,11 @@ def pad(input_x, padding, mode="constant", value=None) -> Tensor:
         raise ValueError(f"For 'pad', the padding mode '{mode}' can not set value, but got value {value}.")
     expand = len(padding) // 2 + 1 == t.dim()
     src = t.unsqueeze(0) if expand else t
-    out = F.pad(src, list(padding), mode)
+    try:
+        out = F.pad(src, list(padding), mode)
+    except (NotImplementedError, RuntimeError) as exc:
+        raise ValueError(f"For primitive[PadV3], the padding of size {len(padding)} in mode '{mode}' is not "
+                         f"supported for an input of rank {t.dim()} ({exc}).") from None
     return wrap(out.squeeze(0) if expand else out)
 
 
@@ -122,7 +126,7 @@ def _cubic_weights(in_size: int, out_size: int, align_corners: bool, device, dty
         src = (dst + 0.5) * (in_size / out_size) - 0.5
     a = -0.5 if half_pixel else -0.75
     base = torch.floor(src)
-    frac = src - base
+    frac = torch.round((src - base) * 1024) / 1024  # TF looks coefficients up in a 1024-entry table
     taps = torch.stack([base - 1, base, base + 1, base + 2], 1)
     dist = torch.stack([1 + frac, frac, 1 - frac, 2 - frac], 1)
     near = ((a + 2) * dist - (a + 3)) * dist * dist + 1

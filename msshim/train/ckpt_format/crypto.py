@@ -48,7 +48,10 @@ def _check_key(key: bytes, mode: str) -> str | None:
 
 
 def _algorithm(key: bytes, mode: str):
-    from cryptography.hazmat.primitives.ciphers import algorithms
+    try:
+        from cryptography.hazmat.primitives.ciphers import algorithms
+    except ImportError as e:  # an optional dependency (msshim[crypto])
+        raise ImportError("encrypted checkpoints need the 'cryptography' package: pip install cryptography") from e
     return algorithms.SM4(bytes(key)) if mode == "SM4-CBC" else algorithms.AES(bytes(key))
 
 
@@ -81,19 +84,17 @@ class FrameEncryptor:
             self._emit()
 
     def _emit(self) -> None:
-        from cryptography.hazmat.primitives import padding
         from cryptography.hazmat.primitives.ciphers import Cipher, modes
 
         iv = os.urandom(_IV_LEN)
-        plain = bytes(self._buf)
-        self._buf = bytearray()
+        plain, self._buf = self._buf, bytearray()
         if self._mode == "AES-GCM":
             enc = Cipher(self._algorithm, modes.GCM(iv[:12])).encryptor()
             ct = enc.update(plain) + enc.finalize()
             head = struct.pack("<I", MODES["AES-GCM"]) + enc.tag
         else:
-            padder = padding.PKCS7(128).padder()
-            plain = padder.update(plain) + padder.finalize()
+            pad = 16 - len(plain) % 16  # PKCS#7: always 1..16 bytes
+            plain += bytes([pad]) * pad
             enc = Cipher(self._algorithm, modes.CBC(iv)).encryptor()
             ct = enc.update(plain) + enc.finalize()
             head = struct.pack("<I", MODES[self._mode])
@@ -168,11 +169,12 @@ def _decrypt_all(f: BinaryIO, frames, total: int, key: bytes, mode: str, fail) -
     algorithm = _algorithm(key, mode)
     out = bytearray(total + 16)  # update_into needs block_size - 1 spare bytes
     view = memoryview(out)
+    ct_buf = memoryview(bytearray(max((c for *_, c in frames), default=0)))  # one reused read buffer
     n = 0
     for ct_offset, tag, iv, clen in frames:
         f.seek(ct_offset)
-        ct = _read_exact(f, clen)
-        if len(ct) != clen:
+        ct = ct_buf[:clen]
+        if f.readinto(ct) != clen:
             raise fail("truncated cipher frame", ct_offset)
         if mode == "AES-GCM":
             dec = Cipher(algorithm, modes.GCM(iv[:12], tag)).decryptor()
@@ -190,6 +192,7 @@ def _decrypt_all(f: BinaryIO, frames, total: int, key: bytes, mode: str, fail) -
             if not 1 <= pad <= 16 or got != clen or out[n + got - pad:n + got] != bytes([pad]) * pad:
                 raise fail(f"{mode} padding check failed: wrong dec_key or tampered file", ct_offset)
             n += got - pad
-        del ct
+        ct.release()
+    ct_buf.release()
     view.release()
     return out, n

@@ -54,7 +54,10 @@ def read_checkpoint(source: Source, *, dec_key: bytes | None = None, dec_mode: s
     looked at, as in MindSpore).  ``strict_types=True`` accepts only the tensor_type strings MindSpore 2.10
     loads; by default 1.x's ``"Uint8"``-style spellings and ``"Complex64/128"`` are read too.
     Raises :class:`~msshim.train.ckpt_format.errors.CheckpointFormatError` subclasses only (plus ``OSError``
-    from opening the file).
+    from opening the file, ``ImportError`` when decrypting without ``cryptography``).
+
+    Arrays may be unaligned (protobuf puts content at any offset; numpy and ``torch.from_numpy`` accept
+    that) and keep the mapping alive while referenced; with ``bytes`` input they are read-only views of it.
     """
     buf, end, trailer_crc = _load(source, dec_key, dec_mode)
     body_end, stored = _crc.split_footer(buf, end)
@@ -142,10 +145,33 @@ def _join(buf, parts: list[TensorRecord], total: int) -> np.ndarray:
     out = np.empty(total, np.uint8)
     pos = 0
     for p in parts:
-        n = p.content_end - p.content_start
-        out[pos:pos + n] = np.frombuffer(buf, np.uint8, n, p.content_start)
-        pos += n
+        for a in range(p.content_start, p.content_end, _COPY_STEP):  # in steps, releasing what was copied
+            n = min(_COPY_STEP, p.content_end - a)
+            out[pos:pos + n] = np.frombuffer(buf, np.uint8, n, a)
+            pos += n
+            _drop_pages(buf, a, a + n)
     return out
+
+
+_COPY_STEP = 64 << 20
+
+
+_DONTNEED = getattr(mmap, "MADV_DONTNEED", None)
+
+
+def _drop_pages(buf, start: int, end: int) -> None:
+    """Release the mapped pages of slice content just copied, so joining a > 512 MiB entry peaks at about its
+    size (+ 64 MiB) rather than twice its size.  Only pages wholly inside a slice (nothing else views them);
+    on this private mapping they are clean, so dropping them loses nothing (they would be re-read)."""
+    if _DONTNEED is None or not isinstance(buf, mmap.mmap):
+        return
+    lo = -(-start // mmap.PAGESIZE) * mmap.PAGESIZE
+    hi = end // mmap.PAGESIZE * mmap.PAGESIZE
+    if hi > lo:
+        try:
+            buf.madvise(_DONTNEED, lo, hi - lo)
+        except OSError:
+            pass
 
 
 def _tensor_value(buf, tag: str, parts: list[TensorRecord], strict_types: bool) -> np.ndarray | str:

@@ -41,15 +41,37 @@ class _Object(list):
     """A JSON object as its (key, value) pairs, in order (JSON arrays stay plain lists)."""
 
 
-def _byte_view(arr: np.ndarray) -> np.ndarray:
-    return np.ascontiguousarray(arr).reshape(-1).view(np.uint8)
+_ZEROS = bytes(1 << 20)
+_MAX_INDEX_BYTES = 1 << 32
+
+
+def _c_order(arr: np.ndarray) -> np.ndarray:
+    return arr if arr.flags.c_contiguous else arr.copy(order="C")  # (np.ascontiguousarray makes 0-d 1-d)
+
+
+def _ms_bytes_crc(arr: np.ndarray, crc: int) -> int:
+    """crc32 of ``bytes(arr)`` continued from ``crc``, as MindSpore computes it.
+
+    ``bytes()`` of a 0-d *integer* array uses ``__index__``: ``bytes(np.array(7))`` is seven zero bytes, not
+    the element.  MindSpore's safetensors crc inherits that, so it is reproduced here (verified: the crc of
+    ``dtypes_crc.safetensors`` only matches this way).  A negative scalar makes MindSpore fail.
+    """
+    if arr.ndim == 0 and arr.dtype.kind in "iu":
+        n = int(arr)
+        if n < 0 or n > _MAX_INDEX_BYTES:
+            raise ValueError(f"MindSpore's safetensors crc of the integer scalar {n} is bytes({n}), which "
+                             "cannot be computed")
+        for _ in range(n >> 20):
+            crc = _crc.crc32(_ZEROS, crc)
+        return _crc.crc32(_ZEROS[:n & ((1 << 20) - 1)], crc)
+    return _crc.crc32(_c_order(arr).reshape(-1).view(np.uint8), crc)
 
 
 def safetensors_crc(items: Iterable[tuple[str, np.ndarray]]) -> int:
-    """MindSpore's safetensors crc: crc32 over ``name.encode()`` then the C-order bytes, in the given order."""
+    """MindSpore's safetensors crc: crc32 chained over ``name.encode()`` then ``bytes(array)``, in order."""
     crc = 0
     for name, arr in items:
-        crc = _crc.crc32(_byte_view(arr), _crc.crc32(name.encode("utf-8"), crc))
+        crc = _ms_bytes_crc(np.asarray(arr), _crc.crc32(name.encode("utf-8"), crc))
     return crc
 
 
@@ -75,7 +97,7 @@ def write_safetensors(path: str | os.PathLike, entries: Iterable[tuple[str, np.n
             arr = arr.view(np.int8)
         if arr.dtype.byteorder == ">":
             arr = arr.astype(arr.dtype.newbyteorder("<"))
-        save[name] = np.ascontiguousarray(arr)
+        save[name] = _c_order(arr)
     if crc_check:
         meta["crc_num"] = str(safetensors_crc(save.items()))
     from safetensors.numpy import save_file
@@ -176,8 +198,10 @@ def read_safetensors(source: Source, *, crc_check: bool = False,
         count = (spec["data_offsets"][1] - spec["data_offsets"][0]) // spec["dtype"].itemsize
         arr = np.frombuffer(buf, spec["dtype"], count, start).reshape(spec["shape"])
         if crc_check:
-            calc = _crc.crc32(np.frombuffer(buf, np.uint8, count * spec["dtype"].itemsize, start),
-                              _crc.crc32(name.encode("utf-8"), calc))
+            try:
+                calc = _ms_bytes_crc(arr, _crc.crc32(name.encode("utf-8"), calc))
+            except ValueError as e:
+                raise _fail(str(e)) from None
         if choice is not None and not choice(name):
             continue
         if not arr.flags.aligned:

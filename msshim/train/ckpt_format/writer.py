@@ -45,7 +45,9 @@ def _as_bytes_view(arr: np.ndarray) -> np.ndarray:
     """1-D uint8 view of the C-order little-endian bytes (copying only when needed)."""
     if arr.dtype.byteorder == ">":
         arr = arr.astype(arr.dtype.newbyteorder("<"))
-    return np.ascontiguousarray(arr).reshape(-1).view(np.uint8)
+    if not arr.flags.c_contiguous:
+        arr = arr.copy(order="C")
+    return arr.reshape(-1).view(np.uint8)
 
 
 def _normalise(name: str, value) -> tuple[list[int], str, np.ndarray]:
@@ -79,6 +81,8 @@ def iter_value_chunks(name: str, value, *, slice_bytes: int = SLICE_BYTES, split
         raise ValueError(f"split must be 'bytes' or 'rows', got {split!r}")
     if slice_bytes <= 0:
         raise ValueError("slice_bytes must be positive")
+    if not isinstance(name, str):
+        raise TypeError(f"Checkpoint entry names must be str, got {type(name).__name__}")
     dims, tensor_type, content = _normalise(name, value)
     if v1_scalars and not dims:
         dims = [0]  # MindSpore 1.x wrote shape () as dims [0]
