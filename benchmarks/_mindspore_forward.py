@@ -1,16 +1,21 @@
 """Times real MindSpore PyNative forward passes of the benchmark nets; run by bench_forward.py in an
-interpreter that has mindspore installed. Prints one JSON object {case: seconds per call}."""
+interpreter that has mindspore installed: ``python _mindspore_forward.py <path of msshim/_examples/nets.py> N``.
+Prints one JSON object {case: seconds per call}."""
 import json
 import sys
 import time
 
 import numpy as np
 
-sys.path.insert(0, sys.argv[1])
+import importlib.util  # noqa: E402
+
 import mindspore as ms  # noqa: E402
 from mindspore import Tensor  # noqa: E402
 
-from nets import CASES  # noqa: E402
+_spec = importlib.util.spec_from_file_location("msshim_example_nets", sys.argv[1])
+_nets = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_nets)
+CASES = _nets.CASES
 
 ms.set_context(mode=ms.PYNATIVE_MODE)
 repeat = int(sys.argv[2])

@@ -28,33 +28,8 @@ msshim.install_as_mindspore()
 import mindspore as ms  # noqa: E402
 from mindspore import Tensor  # noqa: E402
 
-from nets import CASES  # noqa: E402
-
-
-def torch_twin(cell) -> torch.nn.Module:
-    """Plain torch modules with the cell's weights (same layer sequence, torch's own classes)."""
-    if type(cell).__name__ == "Network":
-        net = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 512), torch.nn.ReLU(),
-                                  torch.nn.Linear(512, 512), torch.nn.ReLU(), torch.nn.Linear(512, 10))
-    else:
-        class TorchLeNet5(torch.nn.Module):
-            def __init__(self):
-                super().__init__()
-                self.conv1 = torch.nn.Conv2d(1, 6, 5, bias=False)
-                self.conv2 = torch.nn.Conv2d(6, 16, 5, bias=False)
-                self.fc1, self.fc2, self.fc3 = torch.nn.Linear(400, 120), torch.nn.Linear(120, 84), \
-                    torch.nn.Linear(84, 10)
-                self.relu, self.pool, self.flatten = torch.nn.ReLU(), torch.nn.MaxPool2d(2, 2), torch.nn.Flatten()
-
-            def forward(self, x):
-                x = self.pool(self.relu(self.conv1(x)))
-                x = self.pool(self.relu(self.conv2(x)))
-                x = self.flatten(x)
-                return self.fc3(self.relu(self.fc2(self.relu(self.fc1(x)))))
-
-        net = TorchLeNet5()
-    net.load_state_dict(dict(zip(net.state_dict().keys(), cell.state_dict().values())))
-    return net.eval()
+from msshim._examples.nets import CASES  # noqa: E402
+from msshim._examples.torch_nets import torch_twin  # noqa: E402
 
 
 def interleaved(fns: dict, rounds: int, per_round: int) -> dict:
@@ -86,7 +61,7 @@ def main() -> None:
     for name, (make, shape) in CASES.items():
         cell = make()
         cell.set_train(False)
-        twin = torch_twin(cell).to(next(cell.parameters()).device)
+        twin = torch_twin(cell)
         x = Tensor(np.random.RandomState(0).uniform(-1, 1, shape).astype(np.float32))
         xt = x.to_torch()
         assert np.allclose(cell(x).asnumpy(), twin(xt).detach().cpu().numpy(), atol=1e-5)
@@ -99,7 +74,8 @@ def main() -> None:
         rows.append([name, shape[0], result["msshim"], result["torch"]])
     ms_times = {}
     if args.mindspore_python:
-        out = subprocess.run([args.mindspore_python, os.path.join(HERE, "_mindspore_forward.py"), HERE, "200"],
+        nets_file = os.path.join(os.path.dirname(HERE), "msshim", "_examples", "nets.py")
+        out = subprocess.run([args.mindspore_python, os.path.join(HERE, "_mindspore_forward.py"), nets_file, "200"],
                              capture_output=True, text=True, check=True)
         ms_times = json.loads(out.stdout.strip().splitlines()[-1])
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, device {args.device}")

@@ -1,6 +1,7 @@
 """``msshim demo``: MindSpore code running on PyTorch, end to end, offline, on CPU or CUDA.
 
-It runs unchanged MindSpore-API code (the beginner tutorial's network and LeNet5), shows that the
+It runs unchanged MindSpore-API code (msshim/_examples/nets.py: the beginner tutorial's network and LeNet5),
+shows that the
 parameters carry MindSpore's checkpoint names, checks the results against the same computation in
 plain PyTorch modules loaded from the cell's ``state_dict()``, and times both.  Each step prints one
 row of a summary table.
@@ -12,62 +13,6 @@ import time
 import numpy as np
 import torch
 
-_TUTORIAL_CODE = '''
-import mindspore
-from mindspore import nn
-
-class Network(nn.Cell):
-    def __init__(self):
-        super().__init__()
-        self.flatten = nn.Flatten()
-        self.dense_relu_sequential = nn.SequentialCell(
-            nn.Dense(28 * 28, 512), nn.ReLU(), nn.Dense(512, 512), nn.ReLU(), nn.Dense(512, 10))
-
-    def construct(self, x):
-        x = self.flatten(x)
-        return self.dense_relu_sequential(x)
-
-class LeNet5(nn.Cell):
-    def __init__(self, num_class=10, num_channel=1):
-        super().__init__()
-        self.conv1 = nn.Conv2d(num_channel, 6, 5, pad_mode='valid')
-        self.conv2 = nn.Conv2d(6, 16, 5, pad_mode='valid')
-        self.fc1 = nn.Dense(16 * 5 * 5, 120)
-        self.fc2 = nn.Dense(120, 84)
-        self.fc3 = nn.Dense(84, num_class)
-        self.relu = nn.ReLU()
-        self.max_pool2d = nn.MaxPool2d(kernel_size=2, stride=2)
-        self.flatten = nn.Flatten()
-
-    def construct(self, x):
-        x = self.max_pool2d(self.relu(self.conv1(x)))
-        x = self.max_pool2d(self.relu(self.conv2(x)))
-        x = self.flatten(x)
-        x = self.relu(self.fc1(x))
-        x = self.relu(self.fc2(x))
-        return self.fc3(x)
-'''
-
-
-def _torch_tutorial() -> torch.nn.Module:
-    return torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 512), torch.nn.ReLU(),
-                               torch.nn.Linear(512, 512), torch.nn.ReLU(), torch.nn.Linear(512, 10))
-
-
-class _TorchLeNet5(torch.nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.conv1 = torch.nn.Conv2d(1, 6, 5, bias=False)
-        self.conv2 = torch.nn.Conv2d(6, 16, 5, bias=False)
-        self.fc1 = torch.nn.Linear(400, 120)
-        self.fc2 = torch.nn.Linear(120, 84)
-        self.fc3 = torch.nn.Linear(84, 10)
-
-    def forward(self, x):
-        x = torch.max_pool2d(torch.relu(self.conv1(x)), 2, 2)
-        x = torch.max_pool2d(torch.relu(self.conv2(x)), 2, 2)
-        x = torch.flatten(x, 1)
-        return self.fc3(torch.relu(self.fc2(torch.relu(self.fc1(x)))))
 
 
 def _time(fn, repeat: int = 30) -> float:
@@ -85,7 +30,32 @@ def _time(fn, repeat: int = 30) -> float:
 
 def _row(step: str, result: str, ms: float | None = None) -> None:
     timing = f"{ms:9.3f} ms" if ms is not None else " " * 12
-    print(f"| {step:<44} | {result:<38} | {timing} |")
+    print(f"| {step:<52} | {result:<46} | {timing} |")
+
+
+def _checkpoint_round_trip(net, make_net, rng) -> int:
+    """save_checkpoint -> load_checkpoint -> load_param_into_net into a fresh net: same outputs."""
+    import os
+    import tempfile
+
+    import mindspore
+    from mindspore import Tensor
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "model.ckpt")
+        start = time.perf_counter()
+        mindspore.save_checkpoint(net, path)
+        saved = (time.perf_counter() - start) * 1e3
+        _row("save_checkpoint(net, 'model.ckpt')", f"{os.path.getsize(path) / 2**20:.1f} MiB, MindSpore's format", saved)
+        fresh = make_net()
+        start = time.perf_counter()
+        param_not_load, _ = mindspore.load_param_into_net(fresh, mindspore.load_checkpoint(path))
+        loaded = (time.perf_counter() - start) * 1e3
+        x = Tensor(rng.uniform(-1, 1, (4, 1, 28, 28)).astype(np.float32))
+        same = np.array_equal(fresh(x).asnumpy(), net(x).asnumpy())
+        _row("load_checkpoint + load_param_into_net (fresh net)", f"param_not_load={param_not_load}, "
+             f"outputs {'equal' if same else 'DIFFER'}", loaded)
+    return 0 if same and not param_not_load else 1
 
 
 def main(device: str = "auto") -> int:
@@ -99,24 +69,23 @@ def main(device: str = "auto") -> int:
     mindspore.set_context(device_target=target)
     print(f"msshim {msshim.MSSHIM_VERSION} (MindSpore {mindspore.__version__} API) on torch {torch.__version__}, "
           f"device {target}")
-    print("| step" + " " * 41 + "| result" + " " * 33 + "| time         |")
-    print("|" + "-" * 46 + "|" + "-" * 40 + "|" + "-" * 14 + "|")
+    print("| step" + " " * 49 + "| result" + " " * 41 + "| time         |")
+    print("|" + "-" * 54 + "|" + "-" * 48 + "|" + "-" * 14 + "|")
 
-    namespace: dict = {}
     start = time.perf_counter()
-    exec(compile(_TUTORIAL_CODE, "<mindspore tutorial code>", "exec"), namespace)
-    net, lenet = namespace["Network"](), namespace["LeNet5"]()
+    from msshim._examples import nets  # MindSpore-API code: `from mindspore import nn`
+
+    net, lenet = nets.Network(), nets.LeNet5()
     _row("build tutorial Network + LeNet5 (MindSpore API)", "ok", (time.perf_counter() - start) * 1e3)
     names = [name for name, _ in net.parameters_and_names()]
     _row("checkpoint names of Network", f"{names[0]} ... ({len(names)} params)")
 
     rng = np.random.RandomState(0)
     failures = 0
-    for label, cell, reference, shape in (("tutorial Network", net, _torch_tutorial(), (64, 1, 28, 28)),
-                                          ("LeNet5", lenet, _TorchLeNet5(), (32, 1, 32, 32))):
-        state = cell.state_dict()
-        reference.load_state_dict(dict(zip(reference.state_dict().keys(), state.values())))
-        reference = reference.to(next(cell.parameters()).device).eval()
+    from msshim._examples.torch_nets import torch_twin
+
+    for label, cell, shape in (("tutorial Network", net, (64, 1, 28, 28)), ("LeNet5", lenet, (32, 1, 32, 32))):
+        reference = torch_twin(cell)
         cell.set_train(False)
         x = Tensor(rng.uniform(-1, 1, shape).astype(np.float32))
         ours = cell(x).asnumpy()
@@ -128,5 +97,6 @@ def main(device: str = "auto") -> int:
         t_ms = _time(lambda: cell(x))
         _row(f"{label} forward, batch {shape[0]} (msshim)", f"output {ours.shape}, max |diff| {err:.1e}", t_ms)
         _row(f"{label} forward, batch {shape[0]} (plain torch)", f"msshim/torch = {t_ms / t_torch:.2f}x", t_torch)
+    failures += _checkpoint_round_trip(net, nets.Network, rng)
     print("demo " + ("passed" if not failures else "FAILED"))
     return 1 if failures else 0

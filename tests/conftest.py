@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pathlib
+import sys
 
 import pytest
 
@@ -11,6 +12,9 @@ msshim.install_as_mindspore()
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 SAMPLES = REPO.parent / "shared" / "reference" / "samples"
+FIXTURES = REPO / "tests" / "fixtures"
+if str(FIXTURES) not in sys.path:
+    sys.path.insert(0, str(FIXTURES))  # the MindSpore-API networks in tests/fixtures/nets.py
 
 
 @pytest.fixture(scope="session")

@@ -12,21 +12,12 @@ import mindspore as ms
 from mindspore import Tensor, nn
 from mindspore.common import dtype as mstype
 
+from nets import LeNet5, Network  # tests/fixtures/nets.py (conftest puts it on sys.path)
+
 
 def tutorial_seq():
     return nn.SequentialCell(nn.Flatten(), nn.Dense(784, 512), nn.ReLU(), nn.Dense(512, 512), nn.ReLU(),
                              nn.Dense(512, 10))
-
-
-class Network(nn.Cell):
-    def __init__(self):
-        super().__init__()
-        self.flatten = nn.Flatten()
-        self.dense_relu_sequential = nn.SequentialCell(
-            nn.Dense(28 * 28, 512), nn.ReLU(), nn.Dense(512, 512), nn.ReLU(), nn.Dense(512, 10))
-
-    def construct(self, x):
-        return self.dense_relu_sequential(self.flatten(x))
 
 
 class Mixed(nn.Cell):
@@ -44,27 +35,6 @@ class Mixed(nn.Cell):
         y = self.bn(self.conv_nobias(self.conv(x)))
         e = self.ln(self.emb(ids))
         return y, self.dense(self.bn1d(e.mean(1)))
-
-
-class LeNet5(nn.Cell):
-    def __init__(self, num_class=10, num_channel=1):
-        super().__init__()
-        self.conv1 = nn.Conv2d(num_channel, 6, 5, pad_mode='valid')
-        self.conv2 = nn.Conv2d(6, 16, 5, pad_mode='valid')
-        self.fc1 = nn.Dense(16 * 5 * 5, 120)
-        self.fc2 = nn.Dense(120, 84)
-        self.fc3 = nn.Dense(84, num_class)
-        self.relu = nn.ReLU()
-        self.max_pool2d = nn.MaxPool2d(kernel_size=2, stride=2)
-        self.flatten = nn.Flatten()
-
-    def construct(self, x):
-        x = self.max_pool2d(self.relu(self.conv1(x)))
-        x = self.max_pool2d(self.relu(self.conv2(x)))
-        x = self.flatten(x)
-        x = self.relu(self.fc1(x))
-        x = self.relu(self.fc2(x))
-        return self.fc3(x)
 
 
 def half_net():

@@ -48,6 +48,7 @@ def torch_to_numpy(t: torch.Tensor) -> np.ndarray:
     return t.numpy()
 
 
+_SCALAR_DTYPES = {bool: torch.bool, int: torch.int64, float: torch.float32, complex: torch.complex128}
 _INPUT_TYPES_TEXT = ("For 'Tensor', the type of 'input_data' should be one of '['TensorPy', 'Tensor', 'ndarray', "
                      "'str_', 'list', 'tuple', 'float', 'int', 'bool', 'complex', 'bytes']', but got type '{}'.")
 
@@ -62,14 +63,14 @@ def python_to_torch(data: Any, dtype: torch.dtype | None = None) -> torch.Tensor
     if isinstance(data, np.generic):  # before float: np.float64 is a float subclass
         t = numpy_to_torch(np.asarray(data))
         return t.to(dtype) if dtype is not None else t
-    if isinstance(data, bool):
-        return torch.tensor(data, dtype=dtype or torch.bool)
-    if isinstance(data, int):
-        return torch.tensor(data, dtype=dtype or torch.int64)
-    if isinstance(data, float):
-        return torch.tensor(data, dtype=dtype or torch.float32)
-    if isinstance(data, complex):
-        return torch.tensor(data, dtype=dtype or torch.complex128)
+    scalar_dtype = _SCALAR_DTYPES.get(type(data))
+    if scalar_dtype is None and isinstance(data, (int, float, complex)):  # subclasses (IntEnum, ...)
+        scalar_dtype = next(d for k, d in _SCALAR_DTYPES.items() if isinstance(data, k))
+    if scalar_dtype is not None:
+        try:
+            return torch.tensor(data, dtype=dtype or scalar_dtype)
+        except RuntimeError:  # out of range for dtype: cast like C (Tensor(-2.7, mstype.uint8) is 254)
+            return torch.tensor(data, dtype=scalar_dtype).to(dtype)
     if isinstance(data, (list, tuple)):
         if any(isinstance(v, _TENSOR_TYPES) for v in data):
             parts = [to_torch(v) if isinstance(v, _TENSOR_TYPES) else python_to_torch(v) for v in data]
@@ -81,7 +82,7 @@ def python_to_torch(data: Any, dtype: torch.dtype | None = None) -> torch.Tensor
             arr = None
         if arr is None or arr.dtype == object or arr.dtype.kind in "US":
             raise TypeError(f"For Tensor, the input_data is {data!r} that contain unsupported element.")
-        if arr.dtype == np.float64:
+        if arr.dtype == np.float64 and dtype is None:
             arr = arr.astype(np.float32)
         t = numpy_to_torch(arr, copy=False)
         return t.to(dtype) if dtype is not None else t

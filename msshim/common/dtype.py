@@ -117,9 +117,19 @@ class TensorType(Type):
     __slots__ = ()
 
 
-class _Other(Type):
-    """Non-numeric MindSpore types (List, Tuple, Number, None)."""
+class Number(Type):
+    __slots__ = ()
 
+
+class List(Type):
+    __slots__ = ()
+
+
+class Tuple(Type):
+    __slots__ = ()
+
+
+class TypeNone(Type):
     __slots__ = ()
 
 
@@ -150,10 +160,10 @@ uint = UInt("UInt", "uint", None, None, None)
 float_ = Float("Float", "float", None, None, builtins.float)
 string = String("String", "string_", None, None, builtins.str)
 tensor_type = TensorType("Tensor", "tensor")
-list_ = _Other("List", "list_", None, None, builtins.list)
-tuple_ = _Other("Tuple", "tuple_", None, None, builtins.tuple)
-number = _Other("Number", "number")
-type_none = _Other("None", "type_none", None, None, type(None))
+list_ = List("List", "list_", None, None, builtins.list)
+tuple_ = Tuple("Tuple", "tuple_", None, None, builtins.tuple)
+number = Number("Number", "number")
+type_none = TypeNone("None", "type_none", None, None, type(None))
 
 # MindSpore's aliases
 bool = bool_  # noqa: A001 - MindSpore's dtype module defines bool, int and float (not exported by *)

@@ -61,9 +61,15 @@ def _reduce(fn, t: torch.Tensor, dim, keep) -> torch.Tensor:
 
 
 def _moment(fn, t: torch.Tensor, axis, ddof, keep) -> torch.Tensor:
-    if not (t.is_floating_point() or t.is_complex()):
-        t = t.to(torch.float32)
-    return fn(t, dim=_axes(axis), correction=ddof, keepdim=bool(keep))
+    """std/var; for integer input MindSpore centres on the mean computed in the integer dtype (truncated)."""
+    dim = _axes(axis)
+    if t.is_floating_point() or t.is_complex():
+        return fn(t, dim=dim, correction=ddof, keepdim=bool(keep))
+    total = _reduce(torch.sum, t.to(torch.int64), dim, True)
+    count = t.numel() // max(total.numel(), 1)
+    centred = (t - torch.div(total, count, rounding_mode="trunc")).to(torch.float32)
+    var = _reduce(torch.sum, centred * centred, dim, keep) / max(count - ddof, 0)
+    return var.sqrt() if fn is torch.std else var
 
 
 _EXTREMUM_KEYS = frozenset(("axis", "keepdims", "initial", "where", "return_indices"))
@@ -80,17 +86,20 @@ def _extremum(t: torch.Tensor, with_indices, values_only, name: str, args: tuple
         given = ", ".join([type(a).__name__ for a in args] + [f"{k}={type(v).__name__}" for k, v in kwargs.items()])
         raise TypeError(f'Failed calling {name} with "{name}({given})".')
     axis = args[0] if args else kwargs.get("axis")
+    if axis is None:  # MindSpore: without an axis, keepdims and everything after it have no effect
+        out = values_only(t)
+        if kwargs.get("return_indices"):
+            return wrap(out), wrap(torch.zeros((), dtype=torch.int64, device=t.device))
+        return wrap(out)
     keep = bool(args[1] if len(args) > 1 else kwargs.get("keepdims", False))
     initial, where = kwargs.get("initial"), kwargs.get("where", True)
     if where is not True and where is not None:
         fill = initial if initial is not None else (float("-inf") if name == "max" else float("inf"))
         t = torch.where(to_torch(where), t, torch.as_tensor(fill, dtype=t.dtype, device=t.device))
     if kwargs.get("return_indices"):
-        if axis is None:  # MindSpore: the index is always 0 without an axis
-            return wrap(values_only(t)), wrap(torch.zeros((), dtype=torch.int64, device=t.device))
         values, indices = with_indices(t, dim=int(axis), keepdim=keep)
         return wrap(values), wrap(indices)
-    out = values_only(t) if axis is None else values_only(t, dim=_axes(axis), keepdim=keep)
+    out = values_only(t, dim=_axes(axis), keepdim=keep)
     if initial is not None:
         out = torch.clamp(out, min=initial) if name == "max" else torch.clamp(out, max=initial)
     return wrap(out)
@@ -387,7 +396,9 @@ class Tensor:
         elif not (t.is_floating_point() or t.is_complex()):
             t = t.to(torch.int64)
         out = _reduce(torch.sum, t, _pick(axis, dim), _pick(keepdims, keepdim))
-        return wrap(out if initial is None else out + initial)
+        if initial is not None:
+            out = out + initial
+        return wrap(out if out.dtype is t.dtype else out.to(t.dtype))  # torch sums integers as Int64
 
     def mean(self, axis=None, keep_dims=False, *, dim=None, keepdim=None, dtype=None) -> "Tensor":
         """Integer tensors average to their own dtype, truncating toward zero (MindSpore's ReduceMean)."""

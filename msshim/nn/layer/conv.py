@@ -194,6 +194,7 @@ class Conv2d(_Conv):
         super().__init__(in_channels, out_channels, kernel_size, stride, pad_mode, padding, dilation, group,
                          has_bias, weight_init, bias_init, data_format, dtype=dtype)
         _check_conv2d_prim(pad_mode, padding)
+        check_string(data_format, ["NCHW", "NHWC"], "format", "Conv2D")
         p = (padding,) * 4 if isinstance(padding, int) else padding
         self._plan_forward(pad_mode, [(p[0], p[1]), (p[2], p[3])])
 
@@ -432,6 +433,7 @@ class Conv2dTranspose(_ConvTranspose):
                          has_bias, weight_init, bias_init, transposed=True, dtype=dtype)
         check_string(pad_mode, ["valid", "same", "pad"], "pad_mode", cls)
         _check_deconv_mode(pad_mode, padding, "Conv2DTranspose")
+        self.is_valid, self.is_same, self.is_pad = pad_mode == "valid", pad_mode == "same", pad_mode == "pad"
         self.output_padding = output_padding
         p = (padding,) * 4 if isinstance(padding, int) else padding
         self.padding_top, self.padding_bottom, self.padding_left, self.padding_right = p
@@ -500,6 +502,7 @@ class Conv1dTranspose(_ConvTranspose):
         self.padding = (0, 0, padding, padding)
         check_string(pad_mode, ["valid", "same", "pad"], "pad_mode", cls)
         _check_deconv_mode(pad_mode, self.padding, "Conv2DBackpropInput")
+        self.is_valid, self.is_same, self.is_pad = pad_mode == "valid", pad_mode == "same", pad_mode == "pad"
         self._init_plan(pad_mode, [(0, 0), (padding, padding)], (0, 0))
 
     def construct(self, x):

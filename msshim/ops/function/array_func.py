@@ -422,7 +422,7 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1) -> Tensor:
 def trace(input) -> Tensor:
     t = _t(input, "Trace")
     if t.dim() != 2:
-        raise ValueError(f"For 'Trace', the dimension of 'input' must be 2, but got {t.dim()}.")
+        raise RuntimeError(f"For Primitive[Trace], the rank of the input must be 2, but got {t.dim()}!")
     return wrap(torch.trace(t))
 
 

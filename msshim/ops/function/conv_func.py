@@ -91,6 +91,10 @@ def convnd(x: torch.Tensor, w: torch.Tensor, b, stride, pad_mode: str, padding, 
     kernel = tuple(w.shape[2:])
     stride = ntuple(stride, n, "stride", op)
     dilation = ntuple(dilation, n, "dilation", op)
+    for name, vals in (("stride", stride), ("dilation", dilation)):
+        if any(v <= 0 for v in vals):
+            raise ValueError(f"For '{op}' attr '{name}' must be an positive int number or a tuple of two or four "
+                             f"positive int numbers, but got {vals if len(set(vals)) > 1 else vals[0]}")
     if x.shape[1] != w.shape[1] * groups:
         raise RuntimeError(f"For '{op}', 'C_in' of input 'x' shape divide by parameter 'group' must be equal to "
                            f"'C_in' of input 'weight' shape: {w.shape[1]}, but got 'C_in' of input 'x' shape: "

@@ -17,7 +17,8 @@ from msshim.common.tensor import Tensor, wrap
 from msshim.ops.function._utils import device, new_shape_checked, shape_arg, tensor_arg, to_dtype
 
 __all__ = ["ones", "zeros", "ones_like", "zeros_like", "full", "full_like", "fill", "fills", "arange", "range",
-           "linspace", "logspace", "eye", "tril_indices", "triu_indices"]
+           "linspace", "logspace", "eye", "tril_indices", "triu_indices", "scalar_to_tensor",
+           "tuple_to_array"]
 
 _builtin_range = range
 
@@ -181,3 +182,16 @@ def tril_indices(row, col, offset=0, *, dtype=mstype.int64) -> Tensor:
 
 def triu_indices(row, col, offset=0, *, dtype=mstype.int64) -> Tensor:
     return wrap(torch.triu_indices(row, col, offset, dtype=to_dtype(dtype), device=device()))
+
+
+def scalar_to_tensor(input_x, dtype=mstype.float32) -> Tensor:
+    """A 0-d tensor of a Python scalar, Float32 by default."""
+    return wrap(torch.tensor(_value(input_x), dtype=to_dtype(dtype), device=device()))
+
+
+def tuple_to_array(input_x) -> Tensor:
+    """A 1-D tensor of a tuple of numbers: Int32 for ints, Float32 for floats."""
+    if not isinstance(input_x, (tuple, list)) or not input_x:
+        raise TypeError(f"For 'TupleToArray', the input must be a non-empty tuple, but got {input_x!r}.")
+    is_float = any(isinstance(v, float) for v in input_x)
+    return wrap(torch.tensor(list(input_x), dtype=torch.float32 if is_float else torch.int32, device=device()))

@@ -31,7 +31,8 @@ __all__ = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_d
            "eq", "ne", "not_equal", "greater", "gt", "greater_equal", "ge", "less", "lt", "less_equal", "le",
            "isclose", "logical_and", "logical_or", "logical_not", "logical_xor", "isnan", "isinf", "isfinite",
            "isneginf", "isposinf", "isreal", "clamp", "clip", "clip_by_value", "addn", "nan_to_num", "real",
-           "imag", "conj", "angle", "polar", "heaviside", "gcd", "lcm", "invert"]
+           "imag", "conj", "angle", "polar", "heaviside", "gcd", "lcm", "invert", "clip_by_norm",
+           "clip_by_global_norm"]
 
 _TorchTensor = torch.Tensor
 
@@ -399,3 +400,31 @@ def addn(x) -> Tensor:
                              f"{tuple(t.shape)}.")
         out = out + t
     return wrap(out)
+
+
+def clip_by_norm(x, max_norm, norm_type=2.0, error_if_nonfinite=False):
+    """Scale ``x`` (a Tensor or a sequence of them) by ``max_norm / (total_norm + 1e-6)`` when that is below 1,
+    ``total_norm`` being the ``norm_type`` norm over all elements of all tensors."""
+    single = isinstance(x, Tensor)
+    ts = [x._t] if single else [tensor_arg(v, "x", "clip_by_norm") for v in x]
+    norms = torch.stack([torch.linalg.vector_norm(t.float(), norm_type) for t in ts])
+    total = torch.linalg.vector_norm(norms, norm_type)
+    if error_if_nonfinite and not bool(torch.isfinite(total)):
+        raise RuntimeError(f"For clip_by_norm, the total norm of order {norm_type} from input is non-finite.")
+    coef = max_norm / (total + 1e-6)
+    out = [t * coef.to(t.dtype) if bool(coef < 1) else t for t in ts]
+    return wrap(out[0]) if single else tuple(wrap(t) for t in out)
+
+
+def clip_by_global_norm(x, clip_norm=1.0, use_norm=None) -> tuple:
+    """``x_i * clip_norm / max(global_norm, clip_norm)`` with ``global_norm = sqrt(sum ||x_i||^2)`` (or
+    ``use_norm``)."""
+    if not isinstance(clip_norm, (int, float)) or clip_norm <= 0:
+        raise ValueError(f"For 'clip_by_global_norm', the 'clip_norm' must be a positive number, but got {clip_norm}.")
+    ts = [tensor_arg(v, "x", "clip_by_global_norm") for v in x]
+    if use_norm is None:
+        total = torch.sqrt(sum(t.float().square().sum() for t in ts))
+    else:
+        total = tensor_arg(use_norm, "use_norm", "clip_by_global_norm").float()
+    scale = clip_norm / torch.maximum(total, torch.tensor(float(clip_norm), device=total.device))
+    return tuple(wrap(t * scale.to(t.dtype)) for t in ts)

@@ -80,6 +80,9 @@ def silu(input) -> Tensor:
 
 
 def _softmax_axis(axis, t: torch.Tensor, op: str) -> int:
+    if not t.is_floating_point():
+        raise TypeError(f"For primitive[{op}], the input argument[x] must be a type of {{BFloat16, Float16, Float32, "
+                        f"Float64}}, but got {mstype.from_torch(t.dtype)}.")
     if isinstance(axis, (tuple, list)):
         if len(axis) != 1:
             raise ValueError(f"For '{op}', the 'axis' must be an int or a 1-element tuple, but got {axis}.")

@@ -26,7 +26,7 @@ __all__ = ["Reshape", "Transpose", "Cast", "Concat", "Stack", "Pack", "Unstack",
            "Unique", "Identity", "Flatten", "ReverseV2", "Roll", "Tril", "Triu", "Meshgrid", "MaskedFill",
            "MaskedSelect", "ScatterNd", "TensorScatterUpdate", "TensorScatterAdd", "ScatterNdUpdate", "ScatterUpdate",
            "ScatterAdd", "UnsortedSegmentSum", "InvertPermutation", "Range", "LinSpace", "Rint", "Depend",
-           "NonZero", "IndexAdd", "TensorScatterElements"]
+           "NonZero", "IndexAdd", "TensorScatterElements", "ScalarToTensor", "TupleToArray", "DynamicShape"]
 
 
 def _axis_tuple(axis) -> tuple:
@@ -102,7 +102,7 @@ class Split(Op):
 
 
 class Squeeze(Op):
-    """``Squeeze(axis=())``: unlike ``ops.squeeze``, a listed axis whose size is not 1 is an error."""
+    """``Squeeze(axis=())``: every size-1 axis, or the listed ones (a listed axis of another size is kept)."""
 
     @prim_attr_register
     def __init__(self, axis=()):
@@ -112,10 +112,7 @@ class Squeeze(Op):
         t = check_tensor(input, "Squeeze")
         axes = self.attrs["axis"]
         for a in axes:
-            n = norm_axis(a, t.dim(), "Squeeze")
-            if t.shape[n] != 1:
-                raise ValueError(f"For 'Squeeze', the shape of input_x at axis {a} must be 1, but got "
-                                 f"{t.shape[n]}.")
+            norm_axis(a, t.dim(), "Squeeze")
         return wrap(t.squeeze(axes) if axes else t.squeeze())
 
 
@@ -252,9 +249,10 @@ class Argmax(Op):
 
     def __call__(self, input_x):
         t = check_tensor(input_x, "Argmax", "input_x")
+        if t.dtype is torch.bool:
+            raise TypeError("For primitive[Argmax], the input argument[input_x] must be a number type, but got Bool.")
         a = norm_axis(self.attrs["axis"], t.dim(), "Argmax")
-        src = t.to(torch.int32) if t.dtype is torch.bool else t
-        return wrap(torch.argmax(src, a).to(self.attrs["output_type"].to_torch()))
+        return wrap(torch.argmax(t, a).to(self.attrs["output_type"].to_torch()))
 
 
 class Argmin(Op):
@@ -297,6 +295,9 @@ class OneHot(Op):
         pass
 
     def __call__(self, indices, depth, on_value, off_value):
+        if not isinstance(on_value, Tensor) or not isinstance(off_value, Tensor):
+            raise TypeError(f"Failed calling OneHot with \"OneHot(axis=int)(indices=Tensor, depth=int, on_value="
+                            f"{type(on_value).__name__}, off_value={type(off_value).__name__})\".")
         return I.one_hot(indices, depth, on_value, off_value, self.attrs["axis"])
 
 
@@ -538,3 +539,26 @@ class Rint(Op):
 class Depend(Op):
     def __call__(self, value, expr):
         return value
+
+
+@stateless
+class ScalarToTensor(Op):
+    def __call__(self, x, dtype=mstype.float32):
+        return C.scalar_to_tensor(x, dtype)
+
+
+@stateless
+class TupleToArray(Op):
+    def __call__(self, input_x):
+        return C.tuple_to_array(input_x)
+
+
+class DynamicShape(Op):
+    """Deprecated ``TensorShape``: the shape as an Int64 tensor."""
+
+    @prim_attr_register
+    def __init__(self, dtype=9):
+        pass
+
+    def __call__(self, input_x):
+        return A.dyn_shape(input_x)

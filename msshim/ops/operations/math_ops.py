@@ -256,14 +256,12 @@ class _Reduce(Op):
 
     @prim_attr_register
     def __init__(self, keep_dims=False):
-        if not isinstance(keep_dims, bool):
-            raise TypeError(f"For '{type(self).__name__}', the 'keep_dims' must be bool, but got "
-                            f"{type(keep_dims).__name__}.")
+        pass
 
     def __call__(self, x, axis=()):
         t = check_tensor(x, self._op, "x")
         d = reduce_axes(axis, t.dim(), self._op)
-        return wrap(self._reduce(t, d, self.attrs["keep_dims"]))
+        return wrap(self._reduce(t, d, bool(self.attrs["keep_dims"])))
 
     def _reduce(self, t: torch.Tensor, d, keep: bool) -> torch.Tensor:
         return R._reduce(t, self._fn, d, keep)
@@ -307,7 +305,7 @@ class ReduceProd(_Reduce):
     _op = "ReduceProd"
 
     def _reduce(self, t, d, keep):
-        return R._prod_all_axes(t, d, keep)
+        return R._prod_all_axes(t, d, keep).to(t.dtype)
 
 
 class ReduceAll(_Reduce):

@@ -48,10 +48,12 @@ class _ConvND(Op):
         a = self.attrs
         t = check_tensor(x, self.name, "x")
         w = check_tensor(weight, self.name, "weight")
-        if tuple(w.shape[2:]) != a["kernel_size"] or w.shape[0] != a["out_channel"]:
-            raise ValueError(f"For '{self.name}', the shape of 'weight' must be (out_channel, C_in / group, "
-                             f"*kernel_size) = ({a['out_channel']}, -, {', '.join(map(str, a['kernel_size']))}), "
-                             f"but got {tuple(w.shape)}.")
+        if w.shape[0] != a["out_channel"]:
+            raise RuntimeError(f"For '{self.name}', 'w_shape[0]' must be equal to 'out_channel', but got "
+                               f"'w_shape[0]': {w.shape[0]}, 'out_channel': {a['out_channel']}.")
+        if tuple(w.shape[2:]) != a["kernel_size"]:
+            raise RuntimeError(f"For '{self.name}', 'kernel_size' must be equal to the spatial shape of 'weight', "
+                               f"but got 'kernel_size': {a['kernel_size']}, 'weight' shape: {tuple(w.shape)}.")
         return wrap(CV.convnd(t, w, None, a["stride"][2:], a["pad_mode"], a["pad"], a["dilation"][2:], a["group"],
                               self.name))
 
@@ -205,9 +207,13 @@ class AdaptiveAvgPool2D(Op):
 
 
 class AdaptiveMaxPool2D(Op):
+    """``AdaptiveMaxPool2D(output_size)``: a tuple/list (``None`` keeps an axis) -> ``(output, Int64 argmax)``."""
+
     @prim_attr_register
     def __init__(self, output_size):
-        pass
+        if not isinstance(output_size, (tuple, list)):
+            raise TypeError(f"For 'AdaptiveMaxPool2D', the type of 'output_size' should be one of '[list of int, "
+                            f"tuple of int]', but got {type(output_size).__name__}.")
 
     def __call__(self, input_x):
         return CV.adaptive_max_pool2d(input_x, self.attrs["output_size"], True)

@@ -21,7 +21,7 @@ __all__ = ["Softmax", "LogSoftmax", "ReLU", "ReLU6", "GeLU", "FastGeLU", "HSwish
            "Softplus", "Softsign", "Mish", "HShrink", "SoftShrink", "PReLU", "BiasAdd", "Dense", "Dropout",
            "Dropout2D", "Dropout3D", "L2Normalize", "LayerNorm", "BatchNorm", "SoftmaxCrossEntropyWithLogits",
            "SparseSoftmaxCrossEntropyWithLogits", "SmoothL1Loss", "BCEWithLogitsLoss", "BinaryCrossEntropy",
-           "NLLLoss", "KLDivLoss", "L2Loss"]
+           "NLLLoss", "KLDivLoss", "L2Loss", "SigmoidCrossEntropyWithLogits"]
 
 
 def _axes_attr(axis) -> tuple:
@@ -120,8 +120,9 @@ class BiasAdd(Op):
 
 
 def _keep_prob(keep_prob, op: str) -> float:
+    """Checked when the primitive runs (MindSpore accepts any value at construction)."""
     if not 0.0 < keep_prob <= 1.0:
-        raise ValueError(f"For '{op}', the 'keep_prob' must be in range (0, 1], but got {keep_prob}.")
+        raise RuntimeError(f"For '{op}, the 'keep_prob' must be in (0.0, 1.0], but got {keep_prob}")
     return float(keep_prob)
 
 
@@ -130,11 +131,11 @@ class Dropout(Op):
 
     @prim_attr_register
     def __init__(self, keep_prob=0.5, Seed0=0, Seed1=0):
-        _keep_prob(keep_prob, "Dropout")
+        pass
 
     def __call__(self, x):
         t = check_tensor(x, "Dropout", "x")
-        keep = self.attrs["keep_prob"]
+        keep = _keep_prob(self.attrs["keep_prob"], "Dropout")
         mask = (torch.rand_like(t, dtype=torch.float32) < keep).to(t.dtype)
         return wrap(t * mask / keep), wrap(mask)
 
@@ -146,13 +147,13 @@ class Dropout2D(Op):
 
     @prim_attr_register
     def __init__(self, keep_prob=0.5):
-        _keep_prob(keep_prob, type(self).__name__)
+        pass
 
     def __call__(self, x):
         t = check_tensor(x, self.name, "x")
         if t.dim() != self._rank:
             raise ValueError(f"For '{self.name}', the dimension of 'x' must be {self._rank}, but got {t.dim()}.")
-        keep = self.attrs["keep_prob"]
+        keep = _keep_prob(self.attrs["keep_prob"], self.name)
         channel = torch.rand(t.shape[:2] + (1,) * (t.dim() - 2), device=t.device) < keep
         mask = channel.expand(t.shape)
         return wrap(t * mask.to(t.dtype) / keep), wrap(mask.clone())
@@ -167,6 +168,9 @@ class L2Normalize(Op):
 
     @prim_attr_register
     def __init__(self, axis=0, epsilon=1e-4):
+        if isinstance(axis, (tuple, list)) and len(axis) != 1:
+            raise TypeError(f"For 'L2Normalize', the length of 'axis' must be 1, but got {len(axis)}, later will "
+                            f"support multiple axis!")
         self.add_prim_attr("axis", _axes_attr(axis))
 
     def __call__(self, input_x):
@@ -217,6 +221,10 @@ class BatchNorm(Op):
         s, b = check_tensor(scale, "BatchNorm", "scale"), check_tensor(bias, "BatchNorm", "bias")
         m, v = check_tensor(mean, "BatchNorm", "mean"), check_tensor(variance, "BatchNorm", "variance")
         channels = t.shape[1] if a["data_format"] != "NHWC" else t.shape[-1]
+        for name, v in (("scale", s), ("bias", b), ("mean", m), ("variance", v)):
+            if v.dim() != 1 or v.shape[0] != channels:
+                raise ValueError(f"For BatchNorm, {name}.shape[0] should be equal to input_x's channel dimension: "
+                                 f"{channels}, bug got {name}.shape[0]: {v.shape[0] if v.dim() else v.dim()}.")
         zeros = torch.zeros(channels, dtype=torch.float32, device=t.device)
         src = t.movedim(-1, 1) if a["data_format"] == "NHWC" else t
         if not a["is_training"]:
@@ -320,3 +328,13 @@ class KLDivLoss(Op):
 
     def __call__(self, logits, labels):
         return LF.kl_div(logits, labels, self.attrs["reduction"])
+
+
+@stateless
+class SigmoidCrossEntropyWithLogits(Op):
+    """Element-wise ``-[y log(sigmoid(x)) + (1 - y) log(1 - sigmoid(x))]`` (no reduction)."""
+
+    def __call__(self, logits, label):
+        x = check_tensor(logits, "SigmoidCrossEntropyWithLogits", "logits")
+        y = check_tensor(label, "SigmoidCrossEntropyWithLogits", "label")
+        return wrap(F.binary_cross_entropy_with_logits(x, y.to(x.dtype), reduction="none"))

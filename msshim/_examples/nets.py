@@ -1,4 +1,5 @@
-"""The benchmark networks, written once in MindSpore's API (imported by msshim and by real MindSpore)."""
+"""The beginner tutorial's network and LeNet5, written in MindSpore's API: imported by ``msshim demo`` and the
+benchmarks after ``install_as_mindspore()``, and loaded by file path under real MindSpore."""
 from mindspore import nn
 
 
