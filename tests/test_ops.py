@@ -58,7 +58,8 @@ def compare(got: dict, want: dict, where: str = "") -> None:
         w = np.asarray(want["data"], dtype=np.float64)
         rtol = 1e-3 if want["dtype"] in ("Float16", "BFloat16") else 1e-5
         assert np.allclose(g, w, rtol=rtol, atol=rtol, equal_nan=True), \
-            f"{where}: values differ, max abs diff {np.nanmax(np.abs(g - w)) if g.size else 0}\n got {g[:8]}\nwant {w[:8]}"
+            f"{where}: values differ, max abs diff {np.nanmax(np.abs(g - w)) if g.size else 0}\n" \
+            f" got {g[:8]}\nwant {w[:8]}"
     elif kind in ("tuple", "list"):
         assert len(got["items"]) == len(want["items"]), f"{where}: length {len(got['items'])} != {len(want['items'])}"
         for i, (g, w) in enumerate(zip(got["items"], want["items"])):
@@ -80,7 +81,8 @@ def test_against_mindspore(record):
         with pytest.raises(Exception) as info:
             eval(expr, SCOPE)
         assert type(info.value).__name__ == record["error"], \
-            f"{expr}: raised {type(info.value).__name__}: {info.value} (MindSpore: {record['error']}: {record['message']})"
+            f"{expr}: raised {type(info.value).__name__}: {info.value} " \
+            f"(MindSpore: {record['error']}: {record['message']})"
         return
     compare(encode(eval(expr, SCOPE)), record["result"], expr)
 

@@ -28,7 +28,8 @@ def numpy_to_torch(arr: np.ndarray, copy: bool = True) -> torch.Tensor:
     """A torch tensor with the contents of ``arr`` (bfloat16 / float8 arrays from ml_dtypes included)."""
     bitcast = _BITCAST_FROM_NP.get(arr.dtype) if arr.dtype.kind == "V" else None
     if bitcast is not None:
-        out = torch.from_numpy(np.ascontiguousarray(arr).view(bitcast[0])).view(bitcast[1])
+        # (ascontiguousarray turns 0-d arrays into 1-d ones: restore the shape)
+        out = torch.from_numpy(np.ascontiguousarray(arr).view(bitcast[0]).reshape(arr.shape)).view(bitcast[1])
         return out.clone() if copy else out
     if not arr.flags.writeable or not arr.flags.c_contiguous or arr.dtype.byteorder == ">":
         # torch.from_numpy needs native byte order and warns on read-only memory: copy once instead
@@ -90,6 +91,44 @@ def python_to_torch(data: Any, dtype: torch.dtype | None = None) -> torch.Tensor
 
 
 _TENSOR_TYPES: tuple = (_TORCH_TENSOR,)  # extended with msshim.Tensor once it is defined
+_source_of = None  # set by msshim.common.tensor: the print source of an msshim Tensor (or None)
+
+
+def construct(input_data, dtype, shape, init, device) -> tuple:
+    """``Tensor(input_data, dtype, shape, init, const_arg, device)``: the torch tensor and the print source
+    (None; ``"numpy"`` when sharing a numpy-backed tensor; the initializer of a lazily initialised tensor)."""
+    torch_dtype = mstype.to_torch_dtype(dtype) if dtype is not None else None
+    src = None
+    if input_data is None:
+        if shape is None:
+            raise TypeError(_INPUT_TYPES_TEXT.format("NoneType"))
+        if init is not None and dtype is None:
+            raise ValueError("init, dtype and shape must have values at the same time.")
+        if init is not None and not callable(init):  # MindSpore fails when it first needs the data
+            raise TypeError(f"'{type(init).__name__}' object is not callable")
+        from msshim.common.initializer import make_tensor  # initializer imports Tensor
+
+        t = make_tensor(init, (shape,) if isinstance(shape, int) else tuple(shape), torch_dtype or torch.float32)
+        src = init
+    elif init is not None:
+        raise ValueError("init, dtype and shape must have values at the same time.")
+    elif isinstance(input_data, _TORCH_TENSOR):
+        t = input_data
+    elif isinstance(input_data, _TENSOR_TYPES):  # an msshim Tensor: shares its memory, so prints the same way
+        t = input_data._t.detach()
+        src = _source_of(input_data)
+    elif isinstance(input_data, np.ndarray):
+        t = numpy_to_torch(input_data, copy=True)
+    else:
+        t = python_to_torch(input_data, torch_dtype)
+    if torch_dtype is not None and t.dtype is not torch_dtype:
+        t = t.to(torch_dtype)
+        src = None
+    target = torch.device(device) if isinstance(device, str) and device not in ("CPU", "GPU", "Ascend") \
+        else _runtime.current_device()
+    if t.device != target and not isinstance(input_data, _TORCH_TENSOR):
+        t = t.to(target)
+    return t, src
 
 
 def to_torch(x: Any) -> Any:

@@ -39,11 +39,29 @@ def _consumed(item) -> int:
     return 1
 
 
+_PLAIN = frozenset((int, bool, type(None), type(Ellipsis)))
+
+
+def _plain(item) -> bool:
+    """Index items torch handles exactly as numpy does."""
+    kind = type(item)
+    return kind in _PLAIN or (kind is slice and (item.step is None or item.step > 0))
+
+
 def prepare(t: torch.Tensor, index, for_write: bool = False):
     """Return ``(tensor, index)`` ready for torch's ``__getitem__`` / ``__setitem__``.
 
     For reading, negative-step slices flip ``tensor`` (a copy); for writing (``for_write``) they become
     explicit position tensors so that the write lands in ``t`` itself."""
+    if type(index) is tuple:
+        if all(_plain(i) for i in index):
+            return t, index
+    elif _plain(index):
+        return t, index
+    else:
+        item = _convert_item(index)
+        if not isinstance(item, slice):  # a single tensor / array / list index
+            return t, item
     items = list(index) if isinstance(index, tuple) else [index]
     items = [_convert_item(i) for i in items]
     has_negative = any(isinstance(i, slice) and i.step is not None and i.step < 0 for i in items)
@@ -76,3 +94,26 @@ def _positive_steps(t: torch.Tensor, items: list, for_write: bool):
         out.append(item)
         dim += _consumed(item)
     return t, out
+
+
+def assign(t: torch.Tensor, index, value) -> None:
+    """``t[index] = value`` in place.  MindSpore takes numbers, Tensors, tuples and lists as the value (a numpy
+    array is a TypeError) and reports a value that does not broadcast as a ValueError."""
+    inner = getattr(value, "_t", None)
+    if isinstance(inner, torch.Tensor):
+        value = inner
+    elif isinstance(value, np.ndarray):
+        raise TypeError(f"only support numbers, Tensor, tuple, list as value, but got {value} with type "
+                        f"{type(value)}")
+    elif isinstance(value, (list, tuple)):
+        value = _convert.python_to_torch(value).to(dtype=t.dtype, device=t.device)
+    _, index = prepare(t, index, for_write=True)
+    try:
+        if t.requires_grad and t.is_leaf:  # a Parameter's data is written outside autograd
+            with torch.no_grad():
+                t[index] = value
+        else:
+            t[index] = value
+    except RuntimeError as e:
+        raise ValueError(f"For 'Tensor.__setitem__', the value cannot be broadcast to the indexed shape: "
+                         f"{str(e).splitlines()[0]}") from None

@@ -6,7 +6,7 @@ parameters while MindSpore code sees a Parameter with a ``name``.  The msshim Pa
 torch parameter, so every lookup from a Cell returns the same object.
 
 MindSpore semantics kept here: integer and bool parameters report ``requires_grad=True`` by default (torch
-cannot make them require grad, so the flag is kept on the msshim side), ``data`` is the Parameter itself,
+cannot make them require grad, so the flag is kept on the msshim side), ``data`` is a Tensor sharing memory,
 ``set_data`` casts to the parameter's dtype and keeps the same torch parameter object (optimizers hold it).
 """
 from __future__ import annotations
@@ -140,8 +140,9 @@ class Parameter(Tensor):
             self._t.requires_grad_(value)
 
     @property
-    def data(self) -> "Parameter":
-        return self
+    def data(self) -> Tensor:
+        """The parameter's value as a Tensor sharing its memory (MindSpore 2.10 returns a Tensor, not self)."""
+        return wrap(self._t)
 
     @property
     def inited_param(self):

@@ -19,6 +19,8 @@ from msshim import _runtime
 from msshim.common import _convert
 from msshim.common import _tensor_format
 from msshim.common import _tensor_index
+from msshim.common import _tensor_math as _math
+from msshim.common._tensor_math import pick
 from msshim.common import dtype as mstype
 from msshim.common._convert import to_torch, to_torch_tree
 
@@ -27,15 +29,20 @@ _TORCH_TO_MS = mstype._FROM_TORCH
 _COMPARABLE = (int, float, np.ndarray, torch.Tensor)  # plus Tensor, added below the class
 
 
-def _axes(axis):
-    """MindSpore reduction axes (None or () = every axis) as a torch ``dim`` argument."""
-    if axis is None or axis == () or axis == []:
-        return None
-    if isinstance(axis, torch.Tensor) or hasattr(axis, "_t"):
-        axis = to_torch(axis).tolist()
-    if isinstance(axis, (list, tuple)):
-        return tuple(int(a) for a in axis)
-    return int(axis)
+def _set_source(tensor, src) -> None:
+    """Record how MindSpore would print ``tensor`` when it is not a plain op result: "numpy" when its memory is
+    a numpy array (from_numpy, init_data: printed by numpy), or the Initializer of a
+    ``Tensor(shape=..., init=...)`` not yet materialised (``str()`` is "<uninitialized>").  Plain results
+    never set the slot, so ``wrap()`` stays a single attribute store."""
+    if src is None:
+        if getattr(tensor, "_src", None) is not None:
+            del tensor._src
+    else:
+        tensor._src = src
+
+
+def _source(tensor):
+    return getattr(tensor, "_src", None)
 
 
 def _shape_args(shape) -> tuple:
@@ -44,65 +51,45 @@ def _shape_args(shape) -> tuple:
     return tuple(int(s) for s in shape)
 
 
-def _pick(first, second):
-    """The value of whichever overload's keyword was given (``axis``/``dim``, ``keepdims``/``keepdim``...)."""
-    return first if second is None else second
+def _arithmetic(fn, lists: bool = False, reflected_lists: bool = False, positive_zero: bool = False):
+    """``(op, reflected op)`` for a binary operator: the operand goes to torch as it is (the hot path); what
+    torch refuses or MindSpore answers differently is sorted out by _tensor_math.slow_binary.
+    ``positive_zero``: MindSpore's FloorMod never returns -0.0 (torch's remainder does)."""
+
+    def op(self, other):
+        try:
+            return wrap(fn(self._t, other._t if isinstance(other, Tensor) else other))
+        except Exception as e:  # noqa: BLE001
+            return _slow(fn, self._t, other, False, e, lists)
+
+    def reflected(self, other):
+        try:
+            return wrap(fn(other, self._t))
+        except Exception as e:  # noqa: BLE001
+            return _slow(fn, self._t, other, True, e, reflected_lists)
+
+    def mod(self, other):
+        try:
+            out = fn(self._t, other._t if isinstance(other, Tensor) else other)
+        except Exception as e:  # noqa: BLE001
+            return _slow(fn, self._t, other, False, e, lists)
+        return wrap(out.add_(0.0) if out.is_floating_point() else out)
+
+    def reflected_mod(self, other):
+        try:
+            out = fn(other, self._t)
+        except Exception as e:  # noqa: BLE001
+            return _slow(fn, self._t, other, True, e, reflected_lists)
+        return wrap(out.add_(0.0) if out.is_floating_point() else out)
+
+    return (mod, reflected_mod) if positive_zero else (op, reflected)
 
 
-_SMALL_INTS = (torch.bool, torch.int8, torch.int16, torch.uint8)
+def _cast(torch_dtype):
+    def cast(self) -> "Tensor":
+        return wrap(self._t.to(torch_dtype))
 
-
-def _reduce(fn, t: torch.Tensor, dim, keep) -> torch.Tensor:
-    dim = _axes(dim)
-    if dim is None:
-        out = fn(t)
-        return out.reshape([1] * t.dim()) if keep else out
-    return fn(t, dim=dim, keepdim=bool(keep))
-
-
-def _moment(fn, t: torch.Tensor, axis, ddof, keep) -> torch.Tensor:
-    """std/var; for integer input MindSpore centres on the mean computed in the integer dtype (truncated)."""
-    dim = _axes(axis)
-    if t.is_floating_point() or t.is_complex():
-        return fn(t, dim=dim, correction=ddof, keepdim=bool(keep))
-    total = _reduce(torch.sum, t.to(torch.int64), dim, True)
-    count = t.numel() // max(total.numel(), 1)
-    centred = (t - torch.div(total, count, rounding_mode="trunc")).to(torch.float32)
-    var = _reduce(torch.sum, centred * centred, dim, keep) / max(count - ddof, 0)
-    return var.sqrt() if fn is torch.std else var
-
-
-_EXTREMUM_KEYS = frozenset(("axis", "keepdims", "initial", "where", "return_indices"))
-
-
-def _extremum(t: torch.Tensor, with_indices, values_only, name: str, args: tuple, kwargs: dict):
-    if (args and type(args[0]) is int or "dim" in kwargs) and len(args) <= 2 and set(kwargs) <= {"dim", "keepdim"}:
-        dim = args[0] if args else kwargs["dim"]
-        keep = args[1] if len(args) > 1 else kwargs.get("keepdim", False)
-        values, indices = with_indices(t, dim=dim, keepdim=bool(keep))
-        return wrap(values), wrap(indices)
-    unknown = set(kwargs) - _EXTREMUM_KEYS
-    if unknown or len(args) > 2 or (args and isinstance(args[0], bool)):
-        given = ", ".join([type(a).__name__ for a in args] + [f"{k}={type(v).__name__}" for k, v in kwargs.items()])
-        raise TypeError(f'Failed calling {name} with "{name}({given})".')
-    axis = args[0] if args else kwargs.get("axis")
-    if axis is None:  # MindSpore: without an axis, keepdims and everything after it have no effect
-        out = values_only(t)
-        if kwargs.get("return_indices"):
-            return wrap(out), wrap(torch.zeros((), dtype=torch.int64, device=t.device))
-        return wrap(out)
-    keep = bool(args[1] if len(args) > 1 else kwargs.get("keepdims", False))
-    initial, where = kwargs.get("initial"), kwargs.get("where", True)
-    if where is not True and where is not None:
-        fill = initial if initial is not None else (float("-inf") if name == "max" else float("inf"))
-        t = torch.where(to_torch(where), t, torch.as_tensor(fill, dtype=t.dtype, device=t.device))
-    if kwargs.get("return_indices"):
-        values, indices = with_indices(t, dim=int(axis), keepdim=keep)
-        return wrap(values), wrap(indices)
-    out = values_only(t, dim=_axes(axis), keepdim=keep)
-    if initial is not None:
-        out = torch.clamp(out, min=initial) if name == "max" else torch.clamp(out, max=initial)
-    return wrap(out)
+    return cast
 
 
 class Tensor:
@@ -113,46 +100,15 @@ class Tensor:
     ``Tensor(shape=..., dtype=..., init=...)`` fills the tensor from an initializer.
     """
 
-    # _src (often unset): "numpy" when the memory is a numpy array (from_numpy, init_data), which MindSpore
-    # prints with numpy; an Initializer while Tensor(shape=..., init=...) is not yet materialised.
     __slots__ = ("_t", "_src", "__weakref__")
     __array_priority__ = 1000
     __array_ufunc__ = None  # numpy defers `array <op> Tensor` to our reflected operators
 
     def __init__(self, input_data=None, dtype=None, shape=None, init=None, const_arg=False, device=None):
-        torch_dtype = mstype.to_torch_dtype(dtype) if dtype is not None else None
-        src = None
-        if input_data is None:
-            if shape is None:
-                raise TypeError(_convert._INPUT_TYPES_TEXT.format("NoneType"))
-            if init is not None and dtype is None:
-                raise ValueError("init, dtype and shape must have values at the same time.")
-            if init is not None and not callable(init):  # MindSpore fails when it first needs the data
-                raise TypeError(f"'{type(init).__name__}' object is not callable")
-            shape = (shape,) if isinstance(shape, int) else tuple(shape)
-            t = _from_initializer(init, shape, torch_dtype or torch.float32)
-            src = init
-        elif init is not None:
-            raise ValueError("init, dtype and shape must have values at the same time.")
-        elif isinstance(input_data, Tensor):
-            t = input_data._t.detach()
-            src = getattr(input_data, "_src", None)  # shares the memory, so prints the same way
-        elif isinstance(input_data, torch.Tensor):
-            t = input_data
-        elif isinstance(input_data, np.ndarray):
-            t = _convert.numpy_to_torch(input_data, copy=True)
-        else:
-            t = _convert.python_to_torch(input_data, torch_dtype)
-        if torch_dtype is not None and t.dtype is not torch_dtype:
-            t = t.to(torch_dtype)
-            src = None
-        target = torch.device(device) if isinstance(device, str) and device not in ("CPU", "GPU", "Ascend") \
-            else _runtime.current_device()
-        if t.device != target and not isinstance(input_data, torch.Tensor):
-            t = t.to(target)
+        t, src = _convert.construct(input_data, dtype, shape, init, device)
         self._t = t
         if src is not None:
-            self._src = src
+            _set_source(self, src)
 
     # ------------------------------------------------------------------ construction helpers
     @staticmethod
@@ -161,7 +117,7 @@ class Tensor:
         if not isinstance(array, np.ndarray):
             raise TypeError(f"For 'Tensor.from_numpy', the input must be numpy.ndarray, but got {type(array)}.")
         out = wrap(_convert.numpy_to_torch(array, copy=False))
-        out._src = "numpy"
+        _set_source(out, "numpy")
         return out
 
     @staticmethod
@@ -215,7 +171,7 @@ class Tensor:
     @property
     def init(self):
         """The initializer of a ``Tensor(shape=..., dtype=..., init=...)`` not yet materialised, else None."""
-        src = getattr(self, "_src", None)
+        src = _source(self)
         return None if src is None or isinstance(src, str) else src
 
     @property
@@ -225,7 +181,7 @@ class Tensor:
     def init_data(self, slice_index=None, shape=None, opt_shard_group=None) -> "Tensor":
         """Materialise a lazily initialised tensor (msshim fills it eagerly; from now on it prints as numpy)."""
         if self.init is not None:
-            self._src = "numpy"
+            _set_source(self, "numpy")
         return self
 
     def is_contiguous(self) -> bool:
@@ -237,7 +193,7 @@ class Tensor:
     # ------------------------------------------------------------------ conversion
     def asnumpy(self) -> np.ndarray:
         """A numpy array of the data; shares memory on CPU. BFloat16 comes back as ml_dtypes.bfloat16."""
-        if getattr(self, "_src", None) is not None:
+        if _source(self) is not None:
             self.init_data()
         return _convert.torch_to_numpy(self._t)
 
@@ -283,26 +239,8 @@ class Tensor:
             kwargs["dtype"] = mstype.to_torch_dtype(kwargs["dtype"])
         return wrap(self._t.to(*args, **kwargs))
 
-    def float(self) -> "Tensor":
-        return wrap(self._t.float())
-
-    def half(self) -> "Tensor":
-        return wrap(self._t.half())
-
-    def double(self) -> "Tensor":
-        return wrap(self._t.double())
-
-    def int(self) -> "Tensor":
-        return wrap(self._t.int())
-
-    def long(self) -> "Tensor":
-        return wrap(self._t.long())
-
-    def bool(self) -> "Tensor":
-        return wrap(self._t.bool())
-
-    def bfloat16(self) -> "Tensor":
-        return wrap(self._t.bfloat16())
+    float, half, double = _cast(torch.float32), _cast(torch.float16), _cast(torch.float64)
+    int, long, bool, bfloat16 = _cast(torch.int32), _cast(torch.int64), _cast(torch.bool), _cast(torch.bfloat16)
 
     def copy(self) -> "Tensor":
         return wrap(self._t.detach().clone())
@@ -388,84 +326,49 @@ class Tensor:
     # the keyword names below are exactly the ones some overload accepts, anything else is a TypeError.
     def sum(self, axis=None, dtype=None, keepdims=False, initial=None, *, dim=None, keepdim=None) -> "Tensor":
         """Integers and booleans sum to Int64, as in MindSpore."""
-        if isinstance(dtype, bool):  # sum(dim, keepdim) overload
+        if isinstance(dtype, bool):  # the sum(dim, keepdim) overload called positionally
             keepdims, dtype = dtype, None
-        t = self._t
-        if dtype is not None:
-            t = t.to(mstype.to_torch_dtype(dtype))
-        elif not (t.is_floating_point() or t.is_complex()):
-            t = t.to(torch.int64)
-        out = _reduce(torch.sum, t, _pick(axis, dim), _pick(keepdims, keepdim))
-        if initial is not None:
-            out = out + initial
-        return wrap(out if out.dtype is t.dtype else out.to(t.dtype))  # torch sums integers as Int64
+        return wrap(_math.sum_(self._t, pick(axis, dim), dtype, pick(keepdims, keepdim), initial))
 
     def mean(self, axis=None, keep_dims=False, *, dim=None, keepdim=None, dtype=None) -> "Tensor":
         """Integer tensors average to their own dtype, truncating toward zero (MindSpore's ReduceMean)."""
-        t = self._t if dtype is None else self._t.to(mstype.to_torch_dtype(dtype))
-        axes, keep = _axes(_pick(axis, dim)), _pick(keep_dims, keepdim)
-        if t.is_floating_point() or t.is_complex():
-            return wrap(_reduce(torch.mean, t, axes, keep))
-        if t.dtype is torch.bool:
-            raise RuntimeError("For 'ReduceMean', unsupported reduce operation for bool.")
-        total = _reduce(torch.sum, t.to(torch.int64), axes, keep)
-        count = t.numel() // max(total.numel(), 1)
-        return wrap(torch.div(total, count, rounding_mode="trunc").to(t.dtype))
+        return wrap(_math.mean_(self._t, pick(axis, dim), pick(keep_dims, keepdim), dtype))
 
     def prod(self, dim=None, keepdim=False, dtype=None) -> "Tensor":
-        if isinstance(dim, (list, tuple)):
-            raise TypeError(f'Failed calling prod with "prod({type(dim).__name__})".')
-        t = self._t if dtype is None else self._t.to(mstype.to_torch_dtype(dtype))
-        if dim is None:
-            if keepdim:
-                raise ValueError("For ProdExt, when axis is None, keep_dims can only set to false, but got "
-                                 "keep_dims=True.")
-            return wrap(torch.prod(t))
-        return wrap(torch.prod(t, dim=int(dim), keepdim=bool(keepdim)))
+        return wrap(_math.prod_(self._t, dim, keepdim, dtype))
 
     def max(self, *args, **kwargs):
         """``max(dim, keepdim=False)`` -> (values, Int64 indices); ``max(axis=None, keepdims=False, *, initial=None,
         where=True, return_indices=False)`` -> values (MindSpore picks the first overload for an int ``dim``)."""
-        return _extremum(self._t, torch.max, torch.amax, "max", args, kwargs)
+        return wrap_tree(_math.extremum(self._t, torch.max, torch.amax, "max", args, kwargs))
 
     def min(self, *args, **kwargs):
         """``min(dim, keepdim=False)`` -> (values, Int64 indices); ``min(axis=None, keepdims=False, *, initial=None,
         where=True, return_indices=False)`` -> values."""
-        return _extremum(self._t, torch.min, torch.amin, "min", args, kwargs)
+        return wrap_tree(_math.extremum(self._t, torch.min, torch.amin, "min", args, kwargs))
 
     def argmax(self, axis=None, keepdims=False, *, dim=None, keepdim=None) -> "Tensor":
-        return wrap(torch.argmax(self._t, dim=_pick(axis, dim), keepdim=_pick(keepdims, keepdim)))
+        return wrap(torch.argmax(self._t, dim=pick(axis, dim), keepdim=pick(keepdims, keepdim)))
 
     def argmin(self, axis=None, keepdims=False, *, dim=None, keepdim=None) -> "Tensor":
         """Indices of the minima as Int32 (MindSpore's Argmin; argmax gives Int64)."""
-        out = torch.argmin(self._t, dim=_pick(axis, dim), keepdim=_pick(keepdims, keepdim))
-        return wrap(out.to(torch.int32))
+        return wrap(torch.argmin(self._t, dim=pick(axis, dim), keepdim=pick(keepdims, keepdim)).to(torch.int32))
 
     def all(self, axis=None, keep_dims=False, *, dim=None, keepdim=None) -> "Tensor":
-        return wrap(_reduce(torch.all, self._t, _axes(_pick(axis, dim)), _pick(keep_dims, keepdim)))
+        return wrap(_math.reduce(torch.all, self._t, pick(axis, dim), pick(keep_dims, keepdim)))
 
     def any(self, axis=None, keep_dims=False, *, dim=None, keepdim=None) -> "Tensor":
-        return wrap(_reduce(torch.any, self._t, _axes(_pick(axis, dim)), _pick(keep_dims, keepdim)))
+        return wrap(_math.reduce(torch.any, self._t, pick(axis, dim), pick(keep_dims, keepdim)))
 
     def std(self, axis=None, ddof=0, keepdims=False, *, dim=None, correction=None, keepdim=None) -> "Tensor":
         """Population standard deviation unless ``ddof`` / ``correction`` says otherwise (MindSpore CPU)."""
-        return wrap(_moment(torch.std, self._t, _pick(axis, dim), _pick(ddof, correction),
-                            _pick(keepdims, keepdim)))
+        return wrap(_math.moment(torch.std, self._t, pick(axis, dim), pick(ddof, correction), pick(keepdims, keepdim)))
 
     def var(self, axis=None, ddof=0, keepdims=False, *, dim=None, correction=None, keepdim=None) -> "Tensor":
-        return wrap(_moment(torch.var, self._t, _pick(axis, dim), _pick(ddof, correction),
-                            _pick(keepdims, keepdim)))
+        return wrap(_math.moment(torch.var, self._t, pick(axis, dim), pick(ddof, correction), pick(keepdims, keepdim)))
 
     def cumsum(self, axis=None, dtype=None, *, dim=None) -> "Tensor":
-        """Cumulative sum (flattened when no axis); small integers and Bool accumulate as Int32."""
-        axis = _pick(axis, dim)
-        t = self._t.reshape(-1) if axis is None else self._t
-        if dtype is not None:
-            t = t.to(mstype.to_torch_dtype(dtype))
-        out = torch.cumsum(t, dim=0 if axis is None else axis)
-        if dtype is None and not (t.is_floating_point() or t.is_complex()):
-            out = out.to(torch.int32 if t.dtype in _SMALL_INTS else t.dtype)
-        return wrap(out)
+        return wrap(_math.cumsum_(self._t, pick(axis, dim), dtype))
 
     # ------------------------------------------------------------------ elementwise helpers
     def abs(self) -> "Tensor":
@@ -488,7 +391,7 @@ class Tensor:
         """Replace this tensor's data (MindSpore ``Tensor.assign_value``)."""
         self._t = to_torch(value) if not isinstance(value, (list, tuple, numbers.Number)) else \
             _convert.python_to_torch(value, self._t.dtype)
-        self._src = getattr(value, "_src", None) if isinstance(value, Tensor) else None
+        _set_source(self, _source(value) if isinstance(value, Tensor) else None)
         return self
 
     def matmul(self, other) -> "Tensor":
@@ -496,7 +399,7 @@ class Tensor:
 
     # ------------------------------------------------------------------ python protocol
     def __repr__(self) -> str:
-        return _tensor_format.tensor_repr(self._t, str(self.dtype), getattr(self, "_src", None) == "numpy")
+        return _tensor_format.tensor_repr(self._t, str(self.dtype), _source(self) == "numpy")
 
     def __str__(self) -> str:
         if self.init is not None:
@@ -520,13 +423,18 @@ class Tensor:
 
     def __bool__(self) -> bool:
         if self._t.numel() != 1:
-            raise ValueError("The truth value of an array with more than one element is ambiguous.")
+            raise ValueError(f"The tensor should have only one element, but got {self._t.numel()}, more than one "
+                             f"element is ambiguous.")
         return bool(self._t)
 
     def __int__(self) -> int:
+        if self._t.numel() != 1:
+            raise ValueError("Only one element tensors can be converted to Python scalars")
         return int(self._t)
 
     def __float__(self) -> float:
+        if self._t.numel() != 1:
+            raise ValueError("Only one element tensors can be converted to Python scalars")
         return float(self._t)
 
     def __complex__(self) -> complex:
@@ -550,133 +458,29 @@ class Tensor:
         return (_rebuild, (self._t.detach().cpu(),))
 
     def __getitem__(self, index) -> "Tensor":
-        if type(index) is int:
+        kind = type(index)
+        if kind is int or (kind is slice and (index.step is None or index.step > 0)):
             return wrap(self._t[index])
         t, index = _tensor_index.prepare(self._t, index)
         return wrap(t[index])
 
     def __setitem__(self, index, value) -> None:
-        t = self._t
-        if isinstance(value, Tensor):
-            value = value._t
-        elif isinstance(value, np.ndarray):
-            raise TypeError(f"only support numbers, Tensor, tuple, list as value, but got {value} with type "
-                            f"{type(value)}")
-        elif isinstance(value, (list, tuple)):
-            value = _convert.python_to_torch(value).to(dtype=t.dtype, device=t.device)
-        _, index = _tensor_index.prepare(t, index, for_write=True)
-        try:
-            if t.requires_grad and t.is_leaf:
-                with torch.no_grad():
-                    t[index] = value
-            else:
-                t[index] = value
-        except RuntimeError as e:
-            raise ValueError(f"For 'Tensor.__setitem__', the value cannot be broadcast to the indexed shape: "
-                             f"{str(e).splitlines()[0]}") from None
+        _tensor_index.assign(self._t, index, value)
 
     def __contains__(self, value) -> bool:
         return bool((self._t == to_torch(value)).any())
 
     # Arithmetic: torch's type promotion is MindSpore's for these operators.  The fast path hands the operand
     # to torch as it is; lists, numpy arrays, MindSpore's integer corner cases and errors go to _slow_binary.
-    def __add__(self, other):
-        try:
-            return wrap(torch.add(self._t, other._t if isinstance(other, Tensor) else other))
-        except Exception as e:  # noqa: BLE001 - sorted out off the hot path
-            return _slow_binary(torch.add, self._t, other, False, e, True)
+    __add__, __radd__ = _arithmetic(torch.add, lists=True, reflected_lists=True)
+    __sub__, __rsub__ = _arithmetic(torch.sub, lists=True, reflected_lists=True)
+    __mul__, __rmul__ = _arithmetic(torch.mul)
+    __truediv__, __rtruediv__ = _arithmetic(torch.true_divide)
+    __floordiv__, __rfloordiv__ = _arithmetic(torch.floor_divide, lists=True, reflected_lists=True)
+    __pow__, __rpow__ = _arithmetic(torch.pow, reflected_lists=True)
+    __matmul__, __rmatmul__ = _arithmetic(torch.matmul)
 
-    def __radd__(self, other):
-        try:
-            return wrap(torch.add(other, self._t))
-        except Exception as e:  # noqa: BLE001
-            return _slow_binary(torch.add, self._t, other, True, e, True)
-
-    def __sub__(self, other):
-        try:
-            return wrap(torch.sub(self._t, other._t if isinstance(other, Tensor) else other))
-        except Exception as e:  # noqa: BLE001 - sorted out off the hot path
-            return _slow_binary(torch.sub, self._t, other, False, e, True)
-
-    def __rsub__(self, other):
-        try:
-            return wrap(torch.sub(other, self._t))
-        except Exception as e:  # noqa: BLE001
-            return _slow_binary(torch.sub, self._t, other, True, e, True)
-
-    def __mul__(self, other):
-        try:
-            return wrap(torch.mul(self._t, other._t if isinstance(other, Tensor) else other))
-        except Exception as e:  # noqa: BLE001 - sorted out off the hot path
-            return _slow_binary(torch.mul, self._t, other, False, e, False)
-
-    def __rmul__(self, other):
-        try:
-            return wrap(torch.mul(other, self._t))
-        except Exception as e:  # noqa: BLE001
-            return _slow_binary(torch.mul, self._t, other, True, e, False)
-
-    def __truediv__(self, other):
-        try:
-            return wrap(torch.true_divide(self._t, other._t if isinstance(other, Tensor) else other))
-        except Exception as e:  # noqa: BLE001 - sorted out off the hot path
-            return _slow_binary(torch.true_divide, self._t, other, False, e, False)
-
-    def __rtruediv__(self, other):
-        try:
-            return wrap(torch.true_divide(other, self._t))
-        except Exception as e:  # noqa: BLE001
-            return _slow_binary(torch.true_divide, self._t, other, True, e, False)
-
-    def __floordiv__(self, other):
-        try:
-            return wrap(torch.floor_divide(self._t, other._t if isinstance(other, Tensor) else other))
-        except Exception as e:  # noqa: BLE001 - sorted out off the hot path
-            return _slow_binary(torch.floor_divide, self._t, other, False, e, True)
-
-    def __rfloordiv__(self, other):
-        try:
-            return wrap(torch.floor_divide(other, self._t))
-        except Exception as e:  # noqa: BLE001
-            return _slow_binary(torch.floor_divide, self._t, other, True, e, True)
-
-    def __pow__(self, other):
-        try:
-            return wrap(torch.pow(self._t, other._t if isinstance(other, Tensor) else other))
-        except Exception as e:  # noqa: BLE001 - sorted out off the hot path
-            return _slow_binary(torch.pow, self._t, other, False, e, False)
-
-    def __rpow__(self, other):
-        try:
-            return wrap(torch.pow(other, self._t))
-        except Exception as e:  # noqa: BLE001
-            return _slow_binary(torch.pow, self._t, other, True, e, True)
-
-    def __matmul__(self, other):
-        try:
-            return wrap(torch.matmul(self._t, other._t if isinstance(other, Tensor) else other))
-        except Exception as e:  # noqa: BLE001 - sorted out off the hot path
-            return _slow_binary(torch.matmul, self._t, other, False, e, False)
-
-    def __rmatmul__(self, other):
-        try:
-            return wrap(torch.matmul(other, self._t))
-        except Exception as e:  # noqa: BLE001
-            return _slow_binary(torch.matmul, self._t, other, True, e, False)
-
-    def __mod__(self, other):
-        try:
-            out = torch.remainder(self._t, other._t if isinstance(other, Tensor) else other)
-        except Exception as e:  # noqa: BLE001
-            return _slow_binary(torch.remainder, self._t, other, False, e, False)
-        return wrap(out.add_(0.0) if out.is_floating_point() else out)  # MindSpore's FloorMod never gives -0.0
-
-    def __rmod__(self, other):
-        try:
-            out = torch.remainder(other, self._t)
-        except Exception as e:  # noqa: BLE001
-            return _slow_binary(torch.remainder, self._t, other, True, e, False)
-        return wrap(out.add_(0.0) if out.is_floating_point() else out)
+    __mod__, __rmod__ = _arithmetic(torch.remainder, positive_zero=True)
 
     def __neg__(self):
         if self._t.dtype is torch.bool:
@@ -693,15 +497,14 @@ class Tensor:
         """MindSpore's ``~`` is logical_not for every dtype: the result is Bool."""
         return wrap(torch.logical_not(self._t))
 
-    # bitwise operators exist only with the Tensor on the left (MindSpore defines no reflected forms or shifts)
-    def __and__(self, other):
-        return _checked(torch.bitwise_and, self._t, other)
-
-    def __or__(self, other):
-        return _checked(torch.bitwise_or, self._t, other)
-
-    def __xor__(self, other):
-        return _checked(torch.bitwise_xor, self._t, other)
+    # comparisons and bitwise operators: MindSpore defines no reflected bitwise forms and no shifts
+    __lt__ = _arithmetic(torch.lt)[0]
+    __le__ = _arithmetic(torch.le)[0]
+    __gt__ = _arithmetic(torch.gt)[0]
+    __ge__ = _arithmetic(torch.ge)[0]
+    __and__ = _arithmetic(torch.bitwise_and)[0]
+    __or__ = _arithmetic(torch.bitwise_or)[0]
+    __xor__ = _arithmetic(torch.bitwise_xor)[0]
 
     def __eq__(self, other):
         # MindSpore compares element-wise with numbers and tensors only; anything else is simply unequal
@@ -713,18 +516,6 @@ class Tensor:
         if not isinstance(other, _COMPARABLE):
             return True
         return _checked(torch.ne, self._t, other)
-
-    def __lt__(self, other):
-        return _checked(torch.lt, self._t, other)
-
-    def __le__(self, other):
-        return _checked(torch.le, self._t, other)
-
-    def __gt__(self, other):
-        return _checked(torch.gt, self._t, other)
-
-    def __ge__(self, other):
-        return _checked(torch.ge, self._t, other)
 
     # ------------------------------------------------------------------ torch interop
     @classmethod
@@ -748,81 +539,16 @@ class Tensor:
         return attr
 
 
+def _slow(fn, t: torch.Tensor, other, reflected: bool, exc: Exception, lists: bool) -> Tensor:
+    return wrap(_math.slow_binary(fn, t, other, reflected, exc, lists))
+
+
 def _checked(fn, t: torch.Tensor, other) -> Tensor:
     """A binary op with the Tensor on the left, through the same fallbacks as the arithmetic operators."""
     try:
         return wrap(fn(t, other._t if isinstance(other, Tensor) else other))
     except Exception as e:  # noqa: BLE001
-        return _slow_binary(fn, t, other, False, e, False)
-
-
-def _slow_binary(fn, t: torch.Tensor, other, reflected: bool, exc: Exception, lists: bool) -> Tensor:
-    """What torch refused in a binary operator.
-
-    * numpy arrays become torch tensors (msshim accepts them on either side);
-    * lists/tuples become tensors of the Tensor's dtype where MindSpore accepts them (+, -, //, rpow);
-    * MindSpore's integer corner cases: ``x // 0`` saturates to the dtype's max/min (0 for 0), ``x % 0`` is
-      the dtype's min and a negative integer power truncates ``x ** y`` computed in float (inf -> min);
-    * a shape mismatch is a ValueError naming both shapes, an unsupported dtype a TypeError."""
-    o = other._t if isinstance(other, Tensor) else other
-    if isinstance(exc, TypeError):
-        if isinstance(o, np.ndarray):
-            o = _convert.numpy_to_torch(o, copy=False).to(t.device)
-        elif lists and isinstance(o, (list, tuple)):
-            o = _convert.python_to_torch(list(o)).to(dtype=t.dtype, device=t.device)
-        else:
-            raise TypeError(f"For '{fn.__name__}', unsupported operand type(s): 'Tensor' and "
-                            f"'{type(other).__name__}'.") from None
-        try:
-            return wrap(fn(o, t) if reflected else fn(t, o))
-        except RuntimeError as e:
-            exc = e
-    elif not isinstance(exc, RuntimeError):
-        raise exc
-    a, b = (o, t) if reflected else (t, o)
-    message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    special = _INTEGER_CORNER_CASES.get(fn)
-    if special is not None and ("ZeroDivisionError" in message or "negative integer powers" in message):
-        return wrap(special(a, b))
-    if "not implemented for" in message:
-        raise TypeError(f"For '{fn.__name__}', {message}") from None
-    shape_a = tuple(a.shape) if isinstance(a, torch.Tensor) else type(a).__name__
-    shape_b = tuple(b.shape) if isinstance(b, torch.Tensor) else type(b).__name__
-    raise ValueError(f"For '{fn.__name__}', the shapes or types of the inputs do not match: got {shape_a} and "
-                     f"{shape_b}. {message}") from None
-
-
-def _as_tensors(a, b):
-    like = a if isinstance(a, torch.Tensor) else b
-    a = a if isinstance(a, torch.Tensor) else torch.tensor(a, device=like.device)
-    b = b if isinstance(b, torch.Tensor) else torch.tensor(b, device=like.device)
-    return a, b, torch.result_type(a, b)
-
-
-def _int_floor_divide(a, b) -> torch.Tensor:
-    a, b, dtype = _as_tensors(a, b)
-    zero = b == 0
-    info = torch.iinfo(dtype)
-    quotient = torch.floor_divide(a, torch.where(zero, torch.ones_like(b), b))
-    saturated = torch.where(a > 0, info.max, torch.where(a < 0, info.min, 0)).to(dtype)
-    return torch.where(zero, saturated, quotient)
-
-
-def _int_remainder(a, b) -> torch.Tensor:
-    a, b, dtype = _as_tensors(a, b)
-    zero = b == 0
-    rest = torch.remainder(a, torch.where(zero, torch.ones_like(b), b))
-    return torch.where(zero, torch.full_like(rest, torch.iinfo(dtype).min), rest)
-
-
-def _int_pow(a, b) -> torch.Tensor:
-    a, b, dtype = _as_tensors(a, b)
-    real = torch.pow(a.double(), b.double())
-    return torch.where(torch.isfinite(real), real.trunc(), torch.iinfo(dtype).min).to(dtype)
-
-
-_INTEGER_CORNER_CASES = {torch.floor_divide: _int_floor_divide, torch.remainder: _int_remainder,
-                         torch.pow: _int_pow}
+        return _slow(fn, t, other, False, e, False)
 
 
 def _wrapping(method):
@@ -843,12 +569,6 @@ def _tensor_method_from_ops(name: str):
 
 def _rebuild(t: torch.Tensor) -> Tensor:
     return wrap(t.to(_runtime.current_device()))
-
-
-def _from_initializer(init, shape: tuple, torch_dtype: torch.dtype) -> torch.Tensor:
-    from msshim.common.initializer import make_tensor  # initializer imports Tensor
-
-    return make_tensor(init, shape, torch_dtype)
 
 
 def wrap(t: torch.Tensor) -> Tensor:
@@ -872,4 +592,5 @@ def wrap_tree(x: Any) -> Any:
 
 
 _convert._TENSOR_TYPES = (torch.Tensor, Tensor)
+_convert._source_of = _source
 _COMPARABLE = _COMPARABLE + (Tensor,)

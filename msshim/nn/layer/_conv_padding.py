@@ -1,11 +1,12 @@
-"""Shared helpers of the convolution and pooling layers: MindSpore's argument checks (same exception
-types and messages as ``mindspore._checkparam``) and MindSpore's padding arithmetic.
+"""Shared helpers of the convolution and pooling layers (conv.py, pooling.py): MindSpore's argument
+checks (same exception types and messages as ``mindspore._checkparam``), MindSpore's padding arithmetic,
+the pooling argument normalisers of ``mindspore.nn.layer.pooling`` and MindSpore's shape-error texts.
 
 Padding rules (MindSpore 2.10, every backend):
 * ``'same'`` (forward conv and pooling): output ``ceil(in / stride)``; the total padding
   ``max((out - 1) * stride + k_eff - in, 0)`` is split ``total // 2`` before and the rest *after*, so an
   odd amount puts the extra row/column at the end.  torch's ``padding='same'`` handles stride 1 only and
-  pooling has no asymmetric padding at all, hence explicit pads.
+  pooling has no asymmetric padding, hence explicit pads (convolution) or :class:`SamePad` (pooling).
 * Transposed convolutions crop the full transposed result ``(in - 1) * stride + k_eff`` (see
   :func:`deconv_plan`).
 """

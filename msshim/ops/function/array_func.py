@@ -12,7 +12,7 @@ import torch
 
 from msshim.common import dtype as mstype
 from msshim.common.tensor import Tensor, wrap
-from msshim.ops.function._utils import check_tensor, int_list, norm_axis, shape_arg, tensor_arg, to_dtype
+from msshim.ops.function._utils import check_tensor, int_list, norm_axis, shape_arg, tensor_arg
 
 __all__ = ["reshape", "transpose", "permute", "swapaxes", "swapdims", "moveaxis", "movedim", "cast", "squeeze",
            "expand_dims", "unsqueeze", "flatten", "ravel", "tile", "broadcast_to", "concat", "cat", "stack",

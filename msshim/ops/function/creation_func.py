@@ -6,9 +6,6 @@ arguments' types (int -> Int64, float -> Float32); ``linspace`` is Float32.
 """
 from __future__ import annotations
 
-import math
-import numbers
-
 import numpy as np
 import torch
 

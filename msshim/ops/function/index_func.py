@@ -11,12 +11,10 @@ from __future__ import annotations
 import builtins
 import math
 
-import numpy as np
 import torch
 
 from msshim.common.tensor import Tensor, wrap
-from msshim.ops.function._utils import (broadcast_error, check_tensor, int_list, norm_axis, shape_arg, tensor_arg,
-                                        to_dtype)
+from msshim.ops.function._utils import broadcast_error, check_tensor, int_list, norm_axis, shape_arg, tensor_arg
 
 __all__ = ["gather", "gather_elements", "gather_d", "gather_nd", "index_select", "masked_fill", "masked_select",
            "where", "select", "scatter", "tensor_scatter_update", "tensor_scatter_add", "tensor_scatter_sub",
@@ -24,7 +22,8 @@ __all__ = ["gather", "gather_elements", "gather_d", "gather_nd", "index_select",
            "tensor_scatter_elements", "scatter_nd", "scatter_add", "scatter_update", "scatter_nd_update",
            "scatter_nd_add", "index_add", "index_fill", "slice", "narrow", "strided_slice", "one_hot", "nonzero",
            "argwhere", "unique", "unique_consecutive", "sequence_mask", "unsorted_segment_sum",
-           "unsorted_segment_max", "unsorted_segment_min", "unsorted_segment_prod", "assign", "assign_add", "assign_sub"]
+           "unsorted_segment_max", "unsorted_segment_min", "unsorted_segment_prod", "assign", "assign_add",
+           "assign_sub"]
 
 
 def _t(x, op: str, name: str = "input") -> torch.Tensor:
@@ -255,9 +254,8 @@ def _scatter_nd(input_x, indices, updates, op: str, mode: str) -> torch.Tensor:
     elif mode == "sub":
         out = flat.index_add(0, rows, -upd)
     elif mode == "div":
-        out = flat.index_reduce(0, rows, 1 / upd if t.is_floating_point() else upd, "prod")
-        if not t.is_floating_point():
-            raise TypeError(f"For '{op}', the input must be floating point.")
+        quotient = flat.double().index_reduce(0, rows, 1 / upd.double(), "prod")
+        out = (quotient if t.is_floating_point() else torch.trunc(quotient)).to(t.dtype)
     else:
         out = flat.index_reduce(0, rows, upd, mode)
     return out.reshape(t.shape)

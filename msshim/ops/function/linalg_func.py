@@ -10,7 +10,7 @@ from __future__ import annotations
 import torch
 
 from msshim.common.tensor import Tensor, wrap
-from msshim.ops.function._utils import check_tensor, norm_axis
+from msshim.ops.function._utils import check_tensor
 
 __all__ = ["matmul", "bmm", "mm", "mv", "dot", "vecdot", "inner", "outer", "ger", "tensor_dot",
            "einsum", "addmm", "addmv", "addbmm", "baddbmm", "addr", "kron", "inverse", "det", "slogdet",
@@ -70,7 +70,8 @@ def batch_matmul(x: torch.Tensor, y: torch.Tensor, transpose_a: bool = False, tr
 
 def bmm(input_x, mat2) -> Tensor:
     """``ops.bmm(input_x, mat2)``: batched matrix product (batch axes broadcast)."""
-    return wrap(batch_matmul(check_tensor(input_x, "BatchMatMul", "input_x"), check_tensor(mat2, "BatchMatMul", "mat2")))
+    a = check_tensor(input_x, "BatchMatMul", "input_x")
+    return wrap(batch_matmul(a, check_tensor(mat2, "BatchMatMul", "mat2")))
 
 
 def plain_matmul(x: torch.Tensor, y: torch.Tensor, transpose_a: bool = False, transpose_b: bool = False):

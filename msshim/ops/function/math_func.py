@@ -110,8 +110,8 @@ logaddexp2 = _make_binary(_float_binary(lambda a, b: torch.logaddexp2(a, _as_ten
 xlogy = _make_binary(_float_binary(torch.xlogy), "Xlogy")
 copysign = _make_binary(_float_binary(torch.copysign), "CopySign")
 heaviside = _make_binary(lambda a, b: torch.heaviside(a, _as_tensor(b, a)), "Heaviside")
-gcd = _make_binary(torch.gcd, "Gcd")
-lcm = _make_binary(torch.lcm, "Lcm")
+gcd = _make_binary(lambda a, b: torch.gcd(a, _as_tensor(b, a)), "Gcd")
+lcm = _make_binary(lambda a, b: torch.lcm(a, _as_tensor(b, a)), "Lcm")
 bitwise_and = _make_binary(torch.bitwise_and, "BitwiseAnd")
 bitwise_or = _make_binary(torch.bitwise_or, "BitwiseOr")
 bitwise_xor = _make_binary(torch.bitwise_xor, "BitwiseXor")
@@ -128,7 +128,8 @@ def _as_tensor(b, like: torch.Tensor):
 
 def xdivy(x, y) -> Tensor:
     a, b = _pair(x, y, "Xdivy")
-    return wrap(torch.where(torch.as_tensor(a) == 0, torch.zeros_like(torch.true_divide(a, b)), torch.true_divide(a, b)))
+    q = torch.true_divide(a, b)
+    return wrap(torch.where(torch.as_tensor(a) == 0, torch.zeros_like(q), q))
 
 
 def _true_div(a, b):

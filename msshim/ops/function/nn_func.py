@@ -11,14 +11,12 @@ MindSpore 2.10 defaults kept here (several differ from torch):
 """
 from __future__ import annotations
 
-import math
-
 import torch
 import torch.nn.functional as F
 
 from msshim.common import dtype as mstype
 from msshim.common.tensor import Tensor, wrap
-from msshim.ops.function._utils import check_tensor, float_input, norm_axis, tensor_arg, to_dtype
+from msshim.ops.function._utils import check_tensor, float_input, norm_axis, to_dtype
 
 __all__ = ["relu", "relu6", "gelu", "fast_gelu", "silu", "softmax", "log_softmax", "softmin", "leaky_relu",
            "elu", "selu", "celu", "softplus", "softsign", "hardswish", "hardsigmoid", "hardtanh", "mish",

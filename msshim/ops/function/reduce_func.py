@@ -11,7 +11,6 @@ MindSpore 2.10 output dtypes kept here (they differ between functions):
 from __future__ import annotations
 
 import builtins
-import math
 
 import torch
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import torch
 
-from msshim.common.tensor import Tensor, wrap
+from msshim.common.tensor import wrap
 from msshim.ops.function import linalg_func as L
 from msshim.ops.function import math_func as M
 from msshim.ops.function import reduce_func as R

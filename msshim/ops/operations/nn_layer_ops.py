@@ -7,19 +7,24 @@ of real (unpadded) elements.  ``Pad(paddings)`` takes ``((before, after), ...)``
 """
 from __future__ import annotations
 
+import math
+
 import torch
 import torch.nn.functional as F
 
 from msshim.common.tensor import Tensor, wrap
 from msshim.ops.function import conv_func as CV
+from msshim.ops.function import extra_func as X
 from msshim.ops.function import resize_func as RS
-from msshim.ops.function._utils import check_tensor
+from msshim.ops.function._utils import check_tensor, int_list
 from msshim.ops.operations._base import Op
 from msshim.ops.primitive import prim_attr_register
 
 __all__ = ["Conv2D", "Conv3D", "Conv2DTranspose", "Conv2DBackpropInput", "MaxPool", "AvgPool", "MaxPool3D",
            "AvgPool3D", "MaxPoolWithArgmaxV2", "AdaptiveAvgPool2D", "AdaptiveMaxPool2D", "Pad", "MirrorPad",
-           "ResizeNearestNeighbor", "ResizeBilinearV2"]
+           "ResizeNearestNeighbor", "ResizeBilinearV2", "SpaceToDepth", "DepthToSpace", "ResizeNearestNeighborV2",
+           "ResizeBicubic", "ResizeLinear1D", "UpsampleNearest3D", "UpsampleTrilinear3D", "AdaptiveAvgPool3D", "LRN",
+           "Pdist", "Im2Col", "Col2Im"]
 
 
 def _pad_mode(pad_mode, op: str) -> str:
@@ -302,3 +307,131 @@ class ResizeBilinearV2(Op):
         t = check_tensor(image, "ResizeBilinearV2", "image")
         size = size._t.tolist() if isinstance(size, Tensor) else list(size)
         return wrap(RS.resize_bilinear(t, size, self.attrs["align_corners"], self.attrs["half_pixel_centers"]))
+
+
+class SpaceToDepth(Op):
+    @prim_attr_register
+    def __init__(self, block_size):
+        pass
+
+    def __call__(self, x):
+        return wrap(F.pixel_unshuffle(check_tensor(x, "SpaceToDepth", "x"), self.attrs["block_size"]))
+
+
+class DepthToSpace(Op):
+    @prim_attr_register
+    def __init__(self, block_size):
+        pass
+
+    def __call__(self, x):
+        return wrap(F.pixel_shuffle(check_tensor(x, "DepthToSpace", "x"), self.attrs["block_size"]))
+
+
+class ResizeNearestNeighborV2(Op):
+    @prim_attr_register
+    def __init__(self, align_corners=False, half_pixel_centers=False):
+        pass
+
+    def __call__(self, image, size):
+        t = check_tensor(image, "ResizeNearestNeighborV2", "image")
+        return wrap(RS.resize_nearest(t, int_list(size, "ResizeNearestNeighborV2", "size"),
+                                      self.attrs["align_corners"], self.attrs["half_pixel_centers"]))
+
+
+class ResizeBicubic(Op):
+    @prim_attr_register
+    def __init__(self, align_corners=False, half_pixel_centers=False):
+        pass
+
+    def __call__(self, image, size):
+        t = check_tensor(image, "ResizeBicubic", "image")
+        align = self.attrs["align_corners"]
+        size = int_list(size, "ResizeBicubic", "size")
+        return wrap(RS.resize_separable(t, size, lambda i, o, dev, dt: RS._cubic_weights(i, o, align, dev, dt)))
+
+
+class ResizeLinear1D(Op):
+    @prim_attr_register
+    def __init__(self, coordinate_transformation_mode="align_corners"):
+        pass
+
+    def __call__(self, x, size):
+        t = check_tensor(x, "ResizeLinear1D", "x")
+        grid = self.attrs["coordinate_transformation_mode"]
+        size = int_list(size, "ResizeLinear1D", "size")
+        return wrap(RS.resize_separable(t, size, lambda i, o, dev, dt: RS._linear_weights(i, o, grid, dev, dt)))
+
+
+class UpsampleNearest3D(Op):
+    @prim_attr_register
+    def __init__(self):
+        pass
+
+    def __call__(self, x, output_size=None, scales=None):
+        return wrap(F.interpolate(check_tensor(x, "UpsampleNearest3D", "x"), size=output_size, scale_factor=scales,
+                                  mode="nearest"))
+
+
+class UpsampleTrilinear3D(Op):
+    @prim_attr_register
+    def __init__(self, align_corners=False):
+        pass
+
+    def __call__(self, x, output_size=None, scales=None):
+        return wrap(F.interpolate(check_tensor(x, "UpsampleTrilinear3D", "x"), size=output_size,
+                                  scale_factor=scales, mode="trilinear", align_corners=self.attrs["align_corners"]))
+
+
+class AdaptiveAvgPool3D(Op):
+    @prim_attr_register
+    def __init__(self, output_size):
+        pass
+
+    def __call__(self, x):
+        return CV.adaptive_avg_pool3d(x, self.attrs["output_size"])
+
+
+class LRN(Op):
+    @prim_attr_register
+    def __init__(self, depth_radius=5, bias=1.0, alpha=1.0, beta=0.5, norm_region="ACROSS_CHANNELS"):
+        pass
+
+    def __call__(self, x):
+        a = self.attrs
+        return X.lrn(x, a["depth_radius"], a["bias"], a["alpha"], a["beta"], a["norm_region"])
+
+
+class Pdist(Op):
+    @prim_attr_register
+    def __init__(self, p=2.0):
+        pass
+
+    def __call__(self, x):
+        return X.pdist(x, self.attrs["p"])
+
+
+class Im2Col(Op):
+    @prim_attr_register
+    def __init__(self, ksizes, strides=1, dilations=1, pads=0):
+        pass
+
+    def __call__(self, x):
+        a = self.attrs
+        t = check_tensor(x, "Im2Col", "x")
+        pads = a["pads"] if isinstance(a["pads"], int) else tuple(a["pads"])[:2]
+        cols = F.unfold(t, a["ksizes"], a["dilations"], pads, a["strides"])
+        k = math.prod(CV.ntuple(a["ksizes"], 2, "ksizes", "Im2Col"))
+        return wrap(cols.reshape(t.shape[0], t.shape[1], k, -1))
+
+
+class Col2Im(Op):
+    @prim_attr_register
+    def __init__(self, kernel_size, dilation=1, padding=0, stride=1):
+        pass
+
+    def __call__(self, x, output_size):
+        a = self.attrs
+        t = check_tensor(x, "Col2Im", "x")
+        size = int_list(output_size, "Col2Im", "output_size")
+        return wrap(F.fold(t.reshape(t.shape[0], -1, t.shape[-1]), tuple(size), a["kernel_size"], a["dilation"],
+                           a["padding"], a["stride"]))

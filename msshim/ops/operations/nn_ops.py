@@ -9,7 +9,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from msshim.common.tensor import Tensor, wrap
+from msshim.common.tensor import wrap
 from msshim.ops.function import loss_func as LF
 from msshim.ops.function import nn_func as N
 from msshim.ops.function._utils import check_tensor, norm_axis
@@ -21,7 +21,8 @@ __all__ = ["Softmax", "LogSoftmax", "ReLU", "ReLU6", "GeLU", "FastGeLU", "HSwish
            "Softplus", "Softsign", "Mish", "HShrink", "SoftShrink", "PReLU", "BiasAdd", "Dense", "Dropout",
            "Dropout2D", "Dropout3D", "L2Normalize", "LayerNorm", "BatchNorm", "SoftmaxCrossEntropyWithLogits",
            "SparseSoftmaxCrossEntropyWithLogits", "SmoothL1Loss", "BCEWithLogitsLoss", "BinaryCrossEntropy",
-           "NLLLoss", "KLDivLoss", "L2Loss", "SigmoidCrossEntropyWithLogits"]
+           "NLLLoss", "KLDivLoss", "L2Loss", "SigmoidCrossEntropyWithLogits", "SoftMarginLoss", "MultiMarginLoss",
+           "TripletMarginLoss", "CTCLossV2"]
 
 
 def _axes_attr(axis) -> tuple:
@@ -338,3 +339,46 @@ class SigmoidCrossEntropyWithLogits(Op):
         x = check_tensor(logits, "SigmoidCrossEntropyWithLogits", "logits")
         y = check_tensor(label, "SigmoidCrossEntropyWithLogits", "label")
         return wrap(F.binary_cross_entropy_with_logits(x, y.to(x.dtype), reduction="none"))
+
+
+class SoftMarginLoss(Op):
+    @prim_attr_register
+    def __init__(self, reduction="mean"):
+        pass
+
+    def __call__(self, input, target):
+        return LF.soft_margin_loss(input, target, self.attrs["reduction"])
+
+
+class MultiMarginLoss(Op):
+    @prim_attr_register
+    def __init__(self, p=1, margin=1.0, reduction="mean"):
+        pass
+
+    def __call__(self, x, target, weight=None):
+        a = self.attrs
+        return LF.multi_margin_loss(x, target, a["p"], int(a["margin"]) if float(a["margin"]).is_integer() else 1,
+                                    weight, a["reduction"])
+
+
+class TripletMarginLoss(Op):
+    @prim_attr_register
+    def __init__(self, p=2, swap=False, eps=1e-06, reduction="mean"):
+        pass
+
+    def __call__(self, x, positive, negative, margin):
+        a = self.attrs
+        return LF.triplet_margin_loss(x, positive, negative, margin, a["p"], a["eps"], a["swap"], a["reduction"])
+
+
+class CTCLossV2(Op):
+    """``(log_probs, targets, input_lengths, target_lengths)`` -> ``(neg_log_likelihood, log_alpha)``."""
+
+    @prim_attr_register
+    def __init__(self, blank=0, reduction="none", zero_infinity=False):
+        pass
+
+    def __call__(self, log_probs, targets, input_lengths, target_lengths):
+        a = self.attrs
+        return LF.ctc_loss(log_probs, targets, input_lengths, target_lengths, a["blank"], a["reduction"],
+                           a["zero_infinity"])

@@ -7,7 +7,6 @@ import torch
 
 from msshim.common import dtype as mstype
 from msshim.common.tensor import wrap
-from msshim.ops.function import random_func as RF
 from msshim.ops.function._utils import check_tensor, device, shape_arg
 from msshim.ops.operations._base import Op
 from msshim.ops.primitive import prim_attr_register
