@@ -35,7 +35,13 @@ with np.load(os.path.join(FIXTURES, "data", "ops_inputs.npz")) as _z:
 
 # Entries we do not hold msshim to (none so far). Add {code: reason} only for a MindSpore behaviour that is
 # clearly not worth reproducing, and say why.
-XFAIL = {}
+XFAIL = {
+    "ops.exp(ia)": "MindSpore's CPU kernel refuses integer input to exp; msshim computes it in Float32 (as the "
+                   "GPU/Ascend backends do) rather than copying a backend gap",
+    "ops.elu(a, 0.5)": "MindSpore's CPU kernel supports only alpha=1.0; msshim computes any alpha",
+    "ops.tanh(big)": "MindSpore's CPU tanh is an approximation (about 1e-4 off at |x|=5, -1.0000098 at x=-5); "
+                     "msshim returns torch's exact tanh",
+}
 
 
 def namespace():

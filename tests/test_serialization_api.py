@@ -10,6 +10,7 @@ import logging
 import os
 import pathlib
 import stat
+import subprocess
 import sys
 import threading
 from io import BytesIO
@@ -182,6 +183,19 @@ def test_async_save_snapshots_and_serialises(tmp_path, mode):
     assert float(ms.load_checkpoint(str(tmp_path / "a2.ckpt"))["fc1.weight"].asnumpy().sum()) == 0.0
     assert stat.S_IMODE(os.stat(tmp_path / "a1.ckpt").st_mode) == 0o400
     assert not [t for t in threading.enumerate() if t.name == "asyn_save_ckpt"]
+
+
+@pytest.mark.parametrize("mode", ["thread", "process"])
+def test_pending_async_save_completes_at_exit(tmp_path, mode):
+    """As MindSpore's atexit hook: the interpreter waits for the writer (a daemonic process included)."""
+    repo = str(pathlib.Path(__file__).resolve().parents[1])
+    script = (f"import sys; sys.path.insert(0, {repo!r})\n"
+              "import numpy as np, msshim\n"
+              "w = msshim.Parameter(msshim.Tensor(np.arange(8_000_000, dtype=np.float32)), name='w')\n"
+              f"msshim.save_checkpoint({{'w': w}}, {str(tmp_path / 'x')!r}, async_save={mode!r})\n")
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=120)
+    w = ms.load_checkpoint(str(tmp_path / "x.ckpt"))["w"]
+    assert w.shape == (8_000_000,) and float(w.asnumpy()[-1]) == 7_999_999.0
 
 
 # ------------------------------------------------------------------------------------------- safetensors

@@ -156,7 +156,7 @@ REWRITES = {
 }
 for _sample in ("tutorial.ckpt", "tutorial_network.ckpt", "mixed.ckpt", "lenet5.ckpt", "trainable_params.ckpt",
                 "dtypes.ckpt", "half.ckpt", "list_of_dicts.ckpt", "append.ckpt", "append_types.ckpt", "small.ckpt",
-                "noext.ckpt", "sliced_patched.ckpt"):
+                "noext.ckpt"):
     REWRITES[_sample[:-5] + "-loaded"] = (_sample, lambda s, n=_sample: _loaded(s, n)(), {})
 for _sample in ("crc.ckpt", "crc_small.ckpt"):
     REWRITES[_sample[:-5] + "-loaded"] = (_sample, lambda s, n=_sample: _loaded(s, n, crc_check=True)(),
@@ -166,8 +166,6 @@ for _sample in ("crc.ckpt", "crc_small.ckpt"):
 @pytest.mark.parametrize("case", sorted(REWRITES))
 def test_rewrite_gives_mindspore_bytes(samples, tmp_path, case):
     sample, build, kwargs = REWRITES[case]
-    if sample == "sliced_patched.ckpt":  # loaded from 3 slices, written whole: sliced only with SLICE_SIZE=1
-        pytest.skip("covered by test_sliced_rewrites")
     target = tmp_path / sample
     ms.save_checkpoint(build(samples), str(target), **kwargs)
     assert target.read_bytes() == (samples / sample).read_bytes()
@@ -175,11 +173,16 @@ def test_rewrite_gives_mindspore_bytes(samples, tmp_path, case):
     assert sorted(os.listdir(tmp_path)) == [sample]
 
 
+@pytest.mark.parametrize("source", ["param", "loaded"])
 @pytest.mark.parametrize("async_save", [False, True, "thread", "process"])
-def test_sliced_rewrites(samples, tmp_path, monkeypatch, async_save):
-    """MindSpore's SLICE_SIZE (KB) patched to 1: the byte path cuts 1024-byte chunks, async_save splits rows."""
+def test_sliced_rewrites(samples, tmp_path, monkeypatch, async_save, source):
+    """MindSpore's SLICE_SIZE (KB) patched to 1: the byte path cuts 1024-byte chunks, async_save splits rows
+    (the loaded file's 3 slices are joined into one Parameter first)."""
     monkeypatch.setattr(ser, "SLICE_SIZE", 1)
-    w = Parameter(Tensor(np.arange(700, dtype=np.float32).reshape(7, 100)), name="w")
+    if source == "param":
+        w = Parameter(Tensor(np.arange(700, dtype=np.float32).reshape(7, 100)), name="w")
+    else:
+        w = ms.load_checkpoint(str(samples / "sliced_patched.ckpt"))["w"]
     ms.save_checkpoint({"w": w}, str(tmp_path / "s.ckpt"), async_save=async_save)
     w.set_data(Tensor(np.zeros((7, 100), np.float32)))  # the asynchronous writer works on its own snapshot
     ser._wait_async_save()

@@ -8,14 +8,17 @@ Loading memory-maps the file copy-on-write and hands the arrays to torch without
 :func:`load_param_into_net` makes the net's parameters share that memory (as MindSpore's ``set_data`` shares
 the loaded tensors), so a checkpoint is never copied on CPU.  Deliberate differences from MindSpore 2.10:
 a failed save leaves the previous file intact (MindSpore deletes it first), content whose dims disagree with
-its size is an error (MindSpore reads past or short of it), and ``async_save`` errors are raised by the next
-save instead of being only printed by the worker.
+its size is an error (MindSpore reads past or short of it), ``async_save`` errors are raised by the next
+save instead of being only printed by the worker, str entries refused by the safetensors format are a
+TypeError (MindSpore: the library's SafetensorError), and a file saved with both ``enc_key`` and
+``crc_check`` (crc footer after the ciphertext) can be read (MindSpore cannot).
 """
 from __future__ import annotations
 
 import atexit
 import logging
 import multiprocessing
+import multiprocessing.util  # registers its atexit hook (which kills daemonic children) before ours
 import os
 import threading
 from collections import OrderedDict
@@ -220,7 +223,7 @@ def _async_save_close() -> None:
         logger.critical("Asynchronous checkpoint save failed: %s", e)
 
 
-atexit.register(_async_save_close)  # after multiprocessing's own hook, so it runs first (LIFO)
+atexit.register(_async_save_close)  # after multiprocessing.util's hook, so it runs first (LIFO)
 
 
 def _write(name: str, entries: list, format: str, crc_check: bool, enc_key, enc_mode, split: str, redundancy):
@@ -420,8 +423,10 @@ def load_checkpoint(ckpt_file_name, net=None, strict_load=False, filter_prefix=N
     ``crc_num`` footer is stripped and only checked with ``crc_check`` (a file without one only warns);
     ``specify_prefix`` / ``filter_prefix`` (deprecated) replace ``choice_func`` for .ckpt and are ignored for
     safetensors (sorted by name; a BytesIO is accepted).  Every problem with the file is a ValueError with
-    MindSpore's message naming it.  Parameters are views of a copy-on-write memory map (on CPU).  When ``net``
-    is given the dict is also loaded into it with :func:`load_param_into_net`.
+    MindSpore's message naming it.  Parameters are views of a copy-on-write memory map (on CPU; moved to the
+    current device otherwise) named by their key (MindSpore leaves safetensors ones as "Parameter#N"); qint4x2
+    entries come back as Int8 (torch has no int4).  When ``net`` is given the dict is also loaded into it with
+    :func:`load_param_into_net`.
     """
     specify, filt = _check_prefix(specify_prefix), _check_prefix(filter_prefix)
     dec_key = _isinstance_check("dec_key", dec_key, (type(None), bytes))

@@ -11,3 +11,4 @@ from msshim.ops.function.conv_func import *  # noqa: F401,F403
 from msshim.ops.function.resize_func import *  # noqa: F401,F403
 from msshim.ops.function.random_func import *  # noqa: F401,F403
 from msshim.ops.function.extra_func import *  # noqa: F401,F403
+from msshim.ops.function.grad_func import *  # noqa: F401,F403

@@ -135,9 +135,9 @@ def arange(start=0, end=None, step=1, *, dtype=None) -> Tensor:
 
 
 def range(start, end, step, maxlen=1000000) -> Tensor:
-    """``ops.range(start, end, step, maxlen)``: the type of ``start`` (0-d Tensors or scalars)."""
+    """``ops.range(start, end, step, maxlen)``: Int64 for integer inputs, Float32 for floating ones."""
     ts = [tensor_arg(v, n, "Range") for v, n in ((start, "start"), (end, "limit"), (step, "delta"))]
-    dtype = ts[0].dtype
+    dtype = torch.float32 if any(t.is_floating_point() for t in ts) else torch.int64
     out = _range_values(*(t.item() for t in ts), dtype, "Range")
     if out.numel() > maxlen:
         raise ValueError(f"For 'Range', the number of elements of output must be less than 'maxlen', but got "

@@ -92,7 +92,10 @@ def accumulate_n(x) -> Tensor:
 
 
 def scalar_cast(input_x, input_y):
-    """A Python scalar cast to the Python type of the MindSpore dtype ``input_y``."""
+    """A Python scalar cast to the Python type of ``input_y`` (Int64, Float64 or Bool only)."""
+    if input_y not in (mstype.int64, mstype.float64, mstype.bool_):
+        raise ValueError(f"For 'ScalarCast', the supported type is in the list: [mindspore.int64, mindspore.float64, "
+                         f"mindspore.bool], but got {input_y!r}.")
     return mstype.dtype_to_pytype(input_y)(input_x)
 
 
@@ -101,7 +104,10 @@ def scalar_to_array(input_x) -> Tensor:
 
 
 def expand(input_x, size) -> Tensor:
-    """Broadcast to ``size`` (a tuple or an Int tensor; ``-1`` keeps an axis)."""
+    """Broadcast to ``size``, an integer Tensor (``-1`` keeps an axis)."""
+    if not isinstance(size, Tensor):
+        raise TypeError(f"For Primitive[Expand], the type of input argument[shape] must be Tensor but got "
+                        f"{type(size).__name__}.")
     return wrap(_t(input_x, "Expand", "input_x").expand(shape_arg(size, "Expand", "size")))
 
 
@@ -127,6 +133,9 @@ def take(input, index) -> Tensor:
 
 
 def diff(x, n=1, axis=-1, prepend=None, append=None) -> Tensor:
+    """``x[..., 1:] - x[..., :-1]`` along ``axis`` (MindSpore 2.10 supports only ``n=1``)."""
+    if n != 1:
+        raise RuntimeError(f"For 'diff', 'n' must be 1, but got {n}")
     pre = None if prepend is None else _t(prepend, "diff", "prepend")
     app = None if append is None else _t(append, "diff", "append")
     return wrap(torch.diff(_t(x, "diff", "x"), n, axis, pre, app))
@@ -279,7 +288,10 @@ def zeta(input, other) -> Tensor:
 
 
 def polygamma(n, input) -> Tensor:
-    return wrap(torch.special.polygamma(int(n), _t(input, "Polygamma")))
+    """``n``-th derivative of digamma; ``n`` is a 0-d integer Tensor."""
+    if not isinstance(n, Tensor):
+        raise TypeError(f"For primitive[Polygamma], the input[0] should be a Tensor, but got {type(n).__name__}.")
+    return wrap(torch.special.polygamma(int(n._t), _t(input, "Polygamma")))
 
 
 def igamma(input, other) -> Tensor:
@@ -305,14 +317,14 @@ def _rows(x, indices, op: str):
 
 
 def inplace_add(x, v, indices) -> Tensor:
-    """``x[indices] += v`` on axis 0, written into ``x`` (MindSpore's InplaceAdd updates its input)."""
+    """A copy of ``x`` with ``v`` added to rows ``indices`` (despite the name, MindSpore 2.10 leaves ``x`` as is)."""
     tx, idx = _rows(x, indices, "InplaceAdd")
-    return I.write_inplace(x, tx.index_add(0, idx, _t(v, "InplaceAdd", "v").reshape((idx.numel(),) + tx.shape[1:])))
+    return wrap(tx.index_add(0, idx, _t(v, "InplaceAdd", "v").reshape((idx.numel(),) + tx.shape[1:]).to(tx.dtype)))
 
 
 def inplace_sub(x, v, indices) -> Tensor:
     tx, idx = _rows(x, indices, "InplaceSub")
-    return I.write_inplace(x, tx.index_add(0, idx, -_t(v, "InplaceSub", "v").reshape((idx.numel(),) + tx.shape[1:])))
+    return wrap(tx.index_add(0, idx, -_t(v, "InplaceSub", "v").reshape((idx.numel(),) + tx.shape[1:]).to(tx.dtype)))
 
 
 def inplace_update(x, v, indices) -> Tensor:

@@ -404,12 +404,16 @@ def addn(x) -> Tensor:
 
 
 def clip_by_norm(x, max_norm, norm_type=2.0, error_if_nonfinite=False):
-    """Scale ``x`` (a Tensor or a sequence of them) by ``max_norm / (total_norm + 1e-6)`` when that is below 1,
-    ``total_norm`` being the ``norm_type`` norm over all elements of all tensors."""
+    """Scale ``x`` (a Tensor or a sequence of them) by ``max_norm / (total_norm + 1e-6)`` when that is below 1.
+    ``total_norm`` is MindSpore's ``sum(v ** p) ** (1 / p)`` of the per-tensor norms computed the same way; note it
+    takes no absolute value (so odd ``norm_type`` differs from a true norm), except for ``inf`` (max abs)."""
     single = isinstance(x, Tensor)
     ts = [x._t] if single else [tensor_arg(v, "x", "clip_by_norm") for v in x]
-    norms = torch.stack([torch.linalg.vector_norm(t.float(), norm_type) for t in ts])
-    total = torch.linalg.vector_norm(norms, norm_type)
+    if norm_type == float("inf"):
+        total = torch.stack([t.abs().max().float() for t in ts]).max()
+    else:
+        norms = torch.stack([t.float().pow(norm_type).sum().pow(1.0 / norm_type) for t in ts])
+        total = norms.pow(norm_type).sum().pow(1.0 / norm_type)
     if error_if_nonfinite and not bool(torch.isfinite(total)):
         raise RuntimeError(f"For clip_by_norm, the total norm of order {norm_type} from input is non-finite.")
     coef = max_norm / (total + 1e-6)
@@ -418,14 +422,14 @@ def clip_by_norm(x, max_norm, norm_type=2.0, error_if_nonfinite=False):
 
 
 def clip_by_global_norm(x, clip_norm=1.0, use_norm=None) -> tuple:
-    """``x_i * clip_norm / max(global_norm, clip_norm)`` with ``global_norm = sqrt(sum ||x_i||^2)`` (or
-    ``use_norm``)."""
+    """``x_i * clip_norm / max(global_norm, clip_norm)`` with ``global_norm = sqrt(sum ||x_i||^2)``; MindSpore 2.10
+    accepts only ``use_norm=None``."""
     if not isinstance(clip_norm, (int, float)) or clip_norm <= 0:
         raise ValueError(f"For 'clip_by_global_norm', the 'clip_norm' must be a positive number, but got {clip_norm}.")
+    if use_norm is not None:
+        raise ValueError(f"For '_ClipByGlobalNorm', input 'use_norm' only supports None currently, but got "
+                         f"'use_norm': {use_norm}")
     ts = [tensor_arg(v, "x", "clip_by_global_norm") for v in x]
-    if use_norm is None:
-        total = torch.sqrt(sum(t.float().square().sum() for t in ts))
-    else:
-        total = tensor_arg(use_norm, "use_norm", "clip_by_global_norm").float()
+    total = torch.sqrt(sum(t.float().square().sum() for t in ts))
     scale = clip_norm / torch.maximum(total, torch.tensor(float(clip_norm), device=total.device))
     return tuple(wrap(t * scale.to(t.dtype)) for t in ts)

@@ -118,11 +118,12 @@ def randint_like(input, low, high, seed=None, *, dtype=None) -> Tensor:
 
 
 def multinomial(input, num_samples, replacement=True, seed=None) -> Tensor:
-    """Int64 indices drawn from the rows of ``input`` (1-D or 2-D, unnormalised weights)."""
+    """Int32 indices drawn from the rows of ``input`` (1-D or 2-D, unnormalised weights)."""
     t = check_tensor(input, "multinomial")
     if t.dim() not in (1, 2):
         raise ValueError(f"For 'multinomial', the dimension of inputs must be 1d or 2d, but got {t.dim()}.")
-    return wrap(torch.multinomial(t.float(), int(num_samples), replacement, generator=generator("multinomial", seed)))
+    out = torch.multinomial(t.float(), int(num_samples), replacement, generator=generator("multinomial", seed))
+    return wrap(out.to(torch.int32))
 
 
 def bernoulli(input, p=0.5, seed=None) -> Tensor:

@@ -116,14 +116,19 @@ def _linear_weights(in_size: int, out_size: int, mode: str, device, dtype) -> to
     return w.to(dtype)
 
 
-def _cubic_weights(in_size: int, out_size: int, align_corners: bool, device, dtype) -> torch.Tensor:
-    """(out, in) TensorFlow ResizeBicubic matrix (Keys a=-0.5 + renormalised borders in half-pixel mode)."""
+def _cubic_weights(in_size: int, out_size: int, align_corners: bool, device, dtype,
+                   half_pixel: bool | None = None) -> torch.Tensor:
+    """(out, in) TensorFlow ResizeBicubic matrix: Keys a=-0.5 with out-of-image taps dropped and renormalised in
+    half-pixel mode, a=-0.75 with clamped taps otherwise (``align_corners`` or the legacy ``dst * in/out`` grid)."""
     dst = torch.arange(out_size, device=device, dtype=torch.float64)
-    half_pixel = not align_corners
+    if half_pixel is None:
+        half_pixel = not align_corners
     if align_corners:
         src = dst * ((in_size - 1) / (out_size - 1) if out_size > 1 else 0.0)
-    else:
+    elif half_pixel:
         src = (dst + 0.5) * (in_size / out_size) - 0.5
+    else:
+        src = dst * (in_size / out_size)
     a = -0.5 if half_pixel else -0.75
     base = torch.floor(src)
     frac = torch.round((src - base) * 1024) / 1024  # TF looks coefficients up in a 1024-entry table

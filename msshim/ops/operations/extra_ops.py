@@ -8,7 +8,7 @@ import math
 import torch
 
 from msshim.common import dtype as mstype
-from msshim.common.tensor import wrap
+from msshim.common.tensor import Tensor, wrap
 from msshim.ops.function import array_func as A
 from msshim.ops.function import creation_func as C
 from msshim.ops.function import extra_func as X
@@ -39,7 +39,6 @@ __all__ = ["FastGelu", "Fmax", "Fmin", "Gcd", "Lcm", "Heaviside", "Sinc", "Lgamm
 FastGelu = _simple("FastGelu", N.fast_gelu)
 Fmax = _simple("Fmax", M.fmax)
 Fmin = _simple("Fmin", M.fmin)
-Gcd = _simple("Gcd", M.gcd)
 Lcm = _simple("Lcm", M.lcm)
 Heaviside = _simple("Heaviside", M.heaviside)
 Sinc = _simple("Sinc", M.sinc)
@@ -73,7 +72,7 @@ IndexFill = _simple("IndexFill", I.index_fill)
 InplaceUpdateV2 = _simple("InplaceUpdateV2", lambda x, indices, v: X.inplace_update(x, v, indices))
 SquareSumAll = _simple("SquareSumAll", lambda x, y: (wrap(tensor_arg(x).square().sum()),
                                                      wrap(tensor_arg(y).square().sum())))
-IdentityN = _simple("IdentityN", lambda x: [wrap(tensor_arg(v).clone()) for v in x])
+IdentityN = _simple("IdentityN", lambda x: tuple(wrap(tensor_arg(v).clone()) for v in x))
 Eps = _simple("Eps", lambda x: C.full_like(x, torch.finfo(tensor_arg(x).dtype).eps),
               "``Eps()(x)``: machine epsilon of x's dtype, shaped like x.")
 FillV2 = _simple("FillV2", lambda shape, value: wrap(torch.full(shape_arg(shape, "FillV2"), tensor_arg(value).item(),
@@ -464,3 +463,14 @@ class Bincount(Op):
         out_dtype = w.dtype if w.numel() else torch.float32
         vals = w[keep] if w.numel() else torch.ones(int(keep.sum()), dtype=out_dtype, device=t.device)
         return wrap(torch.zeros(n, dtype=out_dtype, device=t.device).index_add(0, t[keep], vals.to(out_dtype)))
+
+
+@stateless
+class Gcd(Op):
+    """``Gcd()(input, other)``: both must be integer Tensors."""
+
+    def __call__(self, input, other):
+        if not isinstance(other, Tensor) or not isinstance(input, Tensor):
+            raise TypeError(f"Failed calling Gcd with \"Gcd()(input={type(input).__name__}, "
+                            f"other={type(other).__name__})\".")
+        return M.gcd(input, other)

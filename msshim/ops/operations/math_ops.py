@@ -260,8 +260,12 @@ class _Reduce(Op):
 
     def __call__(self, x, axis=()):
         t = check_tensor(x, self._op, "x")
+        keep = self.attrs["keep_dims"]
+        if not isinstance(keep, bool):
+            raise TypeError(f"Failed calling {self.name} with \"{self.name}(keep_dims={type(keep).__name__})(x=Tensor, "
+                            f"axis={type(axis).__name__})\".")
         d = reduce_axes(axis, t.dim(), self._op)
-        return wrap(self._reduce(t, d, bool(self.attrs["keep_dims"])))
+        return wrap(self._reduce(t, d, keep))
 
     def _reduce(self, t: torch.Tensor, d, keep: bool) -> torch.Tensor:
         return R._reduce(t, self._fn, d, keep)

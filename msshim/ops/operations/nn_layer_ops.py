@@ -315,7 +315,12 @@ class SpaceToDepth(Op):
         pass
 
     def __call__(self, x):
-        return wrap(F.pixel_unshuffle(check_tensor(x, "SpaceToDepth", "x"), self.attrs["block_size"]))
+        """TensorFlow order: output channel ``(bh * b + bw) * C + c``."""
+        t = check_tensor(x, "SpaceToDepth", "x")
+        b = self.attrs["block_size"]
+        n, c, h, w = t.shape
+        out = t.reshape(n, c, h // b, b, w // b, b).permute(0, 3, 5, 1, 2, 4)
+        return wrap(out.reshape(n, c * b * b, h // b, w // b))
 
 
 class DepthToSpace(Op):
@@ -324,7 +329,12 @@ class DepthToSpace(Op):
         pass
 
     def __call__(self, x):
-        return wrap(F.pixel_shuffle(check_tensor(x, "DepthToSpace", "x"), self.attrs["block_size"]))
+        """Inverse of SpaceToDepth: input channel ``(bh * b + bw) * C' + c``."""
+        t = check_tensor(x, "DepthToSpace", "x")
+        b = self.attrs["block_size"]
+        n, c, h, w = t.shape
+        out = t.reshape(n, b, b, c // (b * b), h, w).permute(0, 3, 4, 1, 5, 2)
+        return wrap(out.reshape(n, c // (b * b), h * b, w * b))
 
 
 class ResizeNearestNeighborV2(Op):
@@ -345,9 +355,9 @@ class ResizeBicubic(Op):
 
     def __call__(self, image, size):
         t = check_tensor(image, "ResizeBicubic", "image")
-        align = self.attrs["align_corners"]
+        align, half = self.attrs["align_corners"], self.attrs["half_pixel_centers"]
         size = int_list(size, "ResizeBicubic", "size")
-        return wrap(RS.resize_separable(t, size, lambda i, o, dev, dt: RS._cubic_weights(i, o, align, dev, dt)))
+        return wrap(RS.resize_separable(t, size, lambda i, o, dev, dt: RS._cubic_weights(i, o, align, dev, dt, half)))
 
 
 class ResizeLinear1D(Op):
