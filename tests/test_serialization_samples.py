@@ -261,7 +261,8 @@ def test_load_param_into_net_report(samples, report):
         ms.load_param_into_net(nn.Dense(4, 3, dtype=mstype.float16), d3, strict_load=True)
     assert f"RuntimeError: {info.value}" == expected["f32_into_f16_strict"]
     with pytest.raises(RuntimeError) as info:
-        ms.load_param_into_net(nn.Dense(4, 3), {"weight": Parameter(Tensor(np.ones((4, 4), np.float32)), name="weight")})
+        ms.load_param_into_net(nn.Dense(4, 3), {"weight": Parameter(Tensor(np.ones((4, 4), np.float32)),
+                                                                    name="weight")})
     assert f"RuntimeError: {info.value}" == expected["shape_mismatch"]
     with pytest.raises(ValueError) as info:
         ms.load_checkpoint(str(samples / "tutorial.ckpt"), choice_func=lambda n: False)

@@ -24,6 +24,7 @@ import threading
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
+from typing import Callable
 
 import numpy as np
 import torch
@@ -82,7 +83,7 @@ def _check_save_target(save_obj, ckpt_file_name, format: str) -> str:
     return name
 
 
-def _check_async_save(async_save):
+def _check_async_save(async_save) -> bool | str:
     if not isinstance(async_save, (bool, str)):
         raise TypeError(f"For 'save_checkpoint', the parameter 'async_save' must be bool or str, but got "
                         f"{type(async_save)}.")
@@ -226,7 +227,8 @@ def _async_save_close() -> None:
 atexit.register(_async_save_close)  # after multiprocessing.util's hook, so it runs first (LIFO)
 
 
-def _write(name: str, entries: list, format: str, crc_check: bool, enc_key, enc_mode, split: str, redundancy):
+def _write(name: str, entries: list, format: str, crc_check: bool, enc_key, enc_mode, split: str,
+           redundancy) -> None:
     try:
         if format == "safetensors":
             for key, value in entries:
@@ -252,7 +254,8 @@ def _process_write(*args) -> None:
 
 
 def save_checkpoint(save_obj, ckpt_file_name, integrated_save=True, async_save=False, append_dict=None,
-                    enc_key=None, enc_mode="AES-GCM", choice_func=None, crc_check=False, format="ckpt", **kwargs):
+                    enc_key=None, enc_mode="AES-GCM", choice_func=None, crc_check=False, format="ckpt",
+                    **kwargs) -> None:
     """Save ``save_obj`` (Cell, list of Parameters or ``{"name", "data"}`` dicts, or a dict) as MindSpore does.
 
     Entry order: ``parameters_and_names()`` (key ``param.name``), list or dict order, then ``append_dict``
@@ -299,7 +302,7 @@ def save_checkpoint(save_obj, ckpt_file_name, integrated_save=True, async_save=F
 
 
 # ----------------------------------------------------------------------------------------------- loading
-def _check_file(file, file_format: str):
+def _check_file(file, file_format: str) -> str | BytesIO:
     if file_format not in ("ckpt", "safetensors"):
         raise ValueError("For 'load_checkpoint', the checkpoint file should end with '.ckpt' or '.safetensors', "
                          "please input the correct 'format'.")
@@ -319,7 +322,7 @@ def _check_file(file, file_format: str):
     return path
 
 
-def _check_prefix(prefix):
+def _check_prefix(prefix) -> tuple | None:
     if prefix is None:
         return None
     if not isinstance(prefix, (str, list, tuple)):
@@ -334,11 +337,12 @@ def _check_prefix(prefix):
             raise TypeError(f"For 'load_checkpoint', when 'specify_prefix' or 'filter_prefix' is list or tuple, the "
                             f"element in it must be string, but got {type(pre)} at index {index}.")
         if pre == "":
-            raise ValueError("For 'load_checkpoint', the value of 'specify_prefix' or 'filter_prefix' can't include ''.")
+            raise ValueError("For 'load_checkpoint', the value of 'specify_prefix' or 'filter_prefix' can't "
+                             "include ''.")
     return tuple(prefix)
 
 
-def _choice(specify, filt, choice_func):
+def _choice(specify, filt, choice_func) -> Callable[[str], bool] | None:
     """MindSpore's ckpt filter: either deprecated prefix, when given, replaces ``choice_func``."""
     if specify:
         logger.warning("For load_checkpoint, this parameter `specity_prefix` will be deprecated, please use "
@@ -356,7 +360,7 @@ def _choice(specify, filt, choice_func):
     return by_prefix
 
 
-def _read_safetensors(path, crc_check: bool, choice):
+def _read_safetensors(path, crc_check: bool, choice) -> fmt.CheckpointEntries:
     source = path.getvalue() if isinstance(path, BytesIO) else path
     try:
         entries = fmt.read_safetensors(source, crc_check=crc_check, choice=choice)
@@ -372,7 +376,7 @@ def _read_safetensors(path, crc_check: bool, choice):
     return entries
 
 
-def _read_ckpt(path: str, dec_key, dec_mode: str, crc_check: bool, choice):
+def _read_ckpt(path: str, dec_key, dec_mode: str, crc_check: bool, choice) -> fmt.CheckpointEntries:
     """Entries of a .ckpt, with the format layer's errors turned into MindSpore's messages (see
     :mod:`msshim.train.ckpt_format.errors`)."""
     no_permission = (f"Failed to read the checkpoint file {path}. May not have permission to read it, please check "
@@ -415,7 +419,7 @@ def _parameter(name: str, arr: np.ndarray) -> Parameter:
 
 def load_checkpoint(ckpt_file_name, net=None, strict_load=False, filter_prefix=None, dec_key=None,
                     dec_mode="AES-GCM", specify_prefix=None, choice_func=None, crc_check=False,
-                    remove_redundancy=False, format="ckpt"):
+                    remove_redundancy=False, format="ckpt") -> dict:
     """Load a ``.ckpt`` (or ``.safetensors``) file into ``{name: Parameter | str}`` in file order.
 
     MindSpore 2.10 rules: consecutive slices of one name are joined; 1.x scalars (dims [0]) become shape ();
@@ -457,7 +461,7 @@ def load_checkpoint(ckpt_file_name, net=None, strict_load=False, filter_prefix=N
 class ParamDictFuture:
     """What :func:`load_checkpoint_async` returns: ``result()`` waits and gives the parameter dict."""
 
-    def __init__(self, executor: ThreadPoolExecutor, future):
+    def __init__(self, executor: ThreadPoolExecutor, future) -> None:
         self.executor = executor
         self.param_dict_future = future
 
