@@ -177,3 +177,13 @@ def test_gpu_context_puts_cells_and_tensors_on_cuda():
         assert out.to_torch().is_cuda and out.shape == (2, 3)
     finally:
         ms.set_context(device_target="CPU")
+
+
+def test_torch_forward_hooks_fire_on_cells():
+    net = mlp()
+    seen = []
+    handle = net[1].register_forward_hook(lambda cell, inputs, output: seen.append(output.shape))
+    net(Tensor(np.ones((2, 3, 4), np.float32)))
+    handle.remove()
+    net(Tensor(np.ones((2, 3, 4), np.float32)))
+    assert seen == [(2, 8)]

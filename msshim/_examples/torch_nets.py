@@ -6,6 +6,8 @@ import torch
 
 
 class TorchLeNet5(torch.nn.Module):
+    """LeNet5 written the way the MindSpore version is: one module per layer, called in the same order."""
+
     def __init__(self):
         super().__init__()
         self.conv1 = torch.nn.Conv2d(1, 6, 5, bias=False)
@@ -13,12 +15,17 @@ class TorchLeNet5(torch.nn.Module):
         self.fc1 = torch.nn.Linear(400, 120)
         self.fc2 = torch.nn.Linear(120, 84)
         self.fc3 = torch.nn.Linear(84, 10)
+        self.relu = torch.nn.ReLU()
+        self.max_pool2d = torch.nn.MaxPool2d(kernel_size=2, stride=2)
+        self.flatten = torch.nn.Flatten()
 
     def forward(self, x):
-        x = torch.max_pool2d(torch.relu(self.conv1(x)), 2, 2)
-        x = torch.max_pool2d(torch.relu(self.conv2(x)), 2, 2)
-        x = torch.flatten(x, 1)
-        return self.fc3(torch.relu(self.fc2(torch.relu(self.fc1(x)))))
+        x = self.max_pool2d(self.relu(self.conv1(x)))
+        x = self.max_pool2d(self.relu(self.conv2(x)))
+        x = self.flatten(x)
+        x = self.relu(self.fc1(x))
+        x = self.relu(self.fc2(x))
+        return self.fc3(x)
 
 
 def torch_tutorial() -> torch.nn.Module:

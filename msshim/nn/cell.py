@@ -30,6 +30,8 @@ from msshim.common.tensor import Tensor, wrap, wrap_tree
 
 _Module = torch.nn.Module
 _module_call = torch.nn.Module.__call__
+_tm = torch.nn.modules.module
+_get_tracing_state = torch._C._get_tracing_state
 _set_grad_enabled = torch._C._set_grad_enabled
 _is_grad_enabled = torch.is_grad_enabled
 _TorchTensor = torch.Tensor
@@ -40,6 +42,17 @@ def _has_torch_tensor(args: tuple) -> bool:
         if isinstance(a, _TorchTensor):
             return True
     return False
+
+
+def _call_path(cell: "Cell"):
+    """``Module.__call__`` when any hook could fire (or a torch.jit trace is recording scopes), else the
+    cell's own ``forward``: skipping torch's two dispatch frames is most of a small layer's call overhead."""
+    d = cell.__dict__
+    if (d["_forward_hooks"] or d["_forward_pre_hooks"] or d["_backward_hooks"] or d["_backward_pre_hooks"]
+            or _tm._global_forward_hooks or _tm._global_forward_pre_hooks or _tm._global_backward_hooks
+            or _tm._global_backward_pre_hooks or _get_tracing_state()):
+        return _module_call
+    return type(cell).forward
 
 
 def _cast_inputs(args: tuple, dtype: torch.dtype) -> tuple:
@@ -66,13 +79,14 @@ class Cell(_Module):
     def __call__(self, *args, **kwargs):
         if _has_torch_tensor(args):
             return self._call_with_torch_semantics(args, kwargs)
+        call = _call_path(self)
         if RUNTIME.grad_depth == 0 and _is_grad_enabled():
             _set_grad_enabled(False)
             try:
-                return _module_call(self, *args, **kwargs)
+                return call(self, *args, **kwargs)
             finally:
                 _set_grad_enabled(True)
-        return _module_call(self, *args, **kwargs)
+        return call(self, *args, **kwargs)
 
     def _call_with_torch_semantics(self, args: tuple, kwargs: dict):
         # Nested cells see msshim Tensors; the raised depth tells them to keep recording autograd.
