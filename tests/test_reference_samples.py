@@ -4,48 +4,17 @@ the same deterministic weights."""
 from __future__ import annotations
 
 import json
+import pathlib
+import sys
 
 import numpy as np
 import pytest
 
 import mindspore as ms
-from mindspore import Tensor, nn
-from mindspore.common import dtype as mstype
+from mindspore import Tensor
 
-from nets import LeNet5, Network  # tests/fixtures/nets.py (conftest puts it on sys.path)
-
-
-def tutorial_seq():
-    return nn.SequentialCell(nn.Flatten(), nn.Dense(784, 512), nn.ReLU(), nn.Dense(512, 512), nn.ReLU(),
-                             nn.Dense(512, 10))
-
-
-class Mixed(nn.Cell):
-    def __init__(self):
-        super().__init__()
-        self.conv = nn.Conv2d(3, 4, 3, has_bias=True)
-        self.conv_nobias = nn.Conv2d(4, 4, 1)
-        self.bn = nn.BatchNorm2d(4)
-        self.emb = nn.Embedding(10, 6)
-        self.ln = nn.LayerNorm((6,))
-        self.bn1d = nn.BatchNorm1d(6)
-        self.dense = nn.Dense(6, 2)
-
-    def construct(self, x, ids):
-        y = self.bn(self.conv_nobias(self.conv(x)))
-        e = self.ln(self.emb(ids))
-        return y, self.dense(self.bn1d(e.mean(1)))
-
-
-def half_net():
-    return nn.SequentialCell(nn.Dense(4, 3, dtype=mstype.float16), nn.Dense(3, 2, dtype=mstype.bfloat16))
-
-
-def fill_deterministic(net, seed):
-    """make_samples.py's weights: RandomState(seed).uniform(-0.5, 0.5) in parameters_and_names order."""
-    rs = np.random.RandomState(seed)
-    for _, p in net.parameters_and_names():
-        p.set_data(Tensor(rs.uniform(-0.5, 0.5, size=p.shape).astype(np.float32), p.dtype))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent / "fixtures" / "serialization"))
+from sample_nets import LeNet5, Mixed, Network, fill_deterministic, half_net, tutorial_seq  # noqa: E402
 
 
 def names_of(net):
