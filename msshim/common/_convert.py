@@ -29,7 +29,10 @@ def numpy_to_torch(arr: np.ndarray, copy: bool = True) -> torch.Tensor:
     bitcast = _BITCAST_FROM_NP.get(arr.dtype) if arr.dtype.kind == "V" else None
     if bitcast is not None:
         # (ascontiguousarray turns 0-d arrays into 1-d ones: restore the shape)
-        out = torch.from_numpy(np.ascontiguousarray(arr).view(bitcast[0]).reshape(arr.shape)).view(bitcast[1])
+        raw = np.ascontiguousarray(arr).view(bitcast[0]).reshape(arr.shape)
+        if not raw.flags.writeable:  # torch.from_numpy warns on read-only memory: copy once instead
+            return torch.from_numpy(raw.copy()).view(bitcast[1])
+        out = torch.from_numpy(raw).view(bitcast[1])
         return out.clone() if copy else out
     if not arr.flags.writeable or not arr.flags.c_contiguous or arr.dtype.byteorder == ">":
         # torch.from_numpy needs native byte order and warns on read-only memory: copy once instead

@@ -411,8 +411,8 @@ def _read_ckpt(path: str, dec_key, dec_mode: str, crc_check: bool, choice) -> fm
 
 def _parameter(name: str, arr: np.ndarray) -> Parameter:
     # The array views the copy-on-write memory map: torch shares it, so loading copies nothing on CPU.
-    # Read-only arrays (a BytesIO's bytes) are copied: torch tensors are always writable.
-    t = _convert.numpy_to_torch(arr if arr.flags.writeable else arr.copy(), copy=False)
+    # Read-only arrays (a BytesIO's bytes) are copied by numpy_to_torch: torch tensors are always writable.
+    t = _convert.numpy_to_torch(arr, copy=False)
     device = _runtime.current_device()
     return Parameter(t if device.type == "cpu" else t.to(device), name=name)
 
