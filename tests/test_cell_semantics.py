@@ -187,3 +187,15 @@ def test_torch_forward_hooks_fire_on_cells():
     handle.remove()
     net(Tensor(np.ones((2, 3, 4), np.float32)))
     assert seen == [(2, 8)]
+
+
+def test_torch_export_traces_a_cell_with_mindspore_names():
+    from msshim._examples.nets import LeNet5
+
+    net = LeNet5()
+    x = torch.randn(2, 1, 32, 32)
+    exported = torch.export.export(net, (x,))
+    ops_used = {n.target.__name__ for n in exported.graph.nodes if n.op == "call_function"}
+    assert {"conv2d.default", "max_pool2d.default", "linear.default", "relu.default"} <= ops_used
+    assert list(exported.state_dict) == [n for n, _ in net.parameters_and_names()]
+    assert torch.allclose(exported.module()(x), net(x))
