@@ -2,23 +2,38 @@
 
 ``import msshim as ms`` is ``import mindspore``; ``msshim.install_as_mindspore()`` makes unchanged
 MindSpore code import msshim.  Cells are ``torch.nn.Module`` objects and Tensors wrap torch tensors.
+
+Public names are loaded on first use (see ``msshim/_lazy.py``), so tools that only need the framework-free
+checkpoint format (``msshim.train.ckpt_format``) do not import torch.
 """
-from msshim.common import dtype
-from msshim.common.dtype import *  # noqa: F401,F403
-from msshim.common.dtype import bool_, float16, float32, float64, bfloat16  # noqa: F401
-from msshim.common.api import jit, jit_class, ms_function
-from msshim.common.parameter import Parameter, ParameterTuple
-from msshim.common.seed import get_seed, set_seed
-from msshim.common.tensor import Tensor
-from msshim.common.initializer import initializer
-from msshim import context
-from msshim.context import (COMPATIBLE, GRAPH_MODE, LAX, PYNATIVE_MODE, STRICT, ParallelMode, get_auto_parallel_context,
-                            get_context, reset_auto_parallel_context, set_auto_parallel_context, set_context,
-                            set_device)
-from msshim import common, nn, ops, train
-from msshim.train.serialization import (ckpt_to_safetensors, load_checkpoint, load_checkpoint_async,
-                                        load_param_into_net, safetensors_to_ckpt, save_checkpoint)
 from msshim._alias import install_as_mindspore, uninstall_as_mindspore
+from msshim._lazy import lazy_attributes
 
 __version__ = "2.10.0"  # the MindSpore API level msshim provides (scripts check mindspore.__version__)
 MSSHIM_VERSION = "0.1.0"
+
+_DTYPE_NAMES = ("Type", "Int", "UInt", "Float", "BFloat", "Bool", "Complex", "String", "TensorType", "bool_", "int8",
+                "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float16", "float32", "float64",
+                "bfloat16", "complex64", "complex128", "string", "tensor_type", "half", "single", "double", "float_",
+                "int_", "intc", "intp", "long", "short", "byte", "uint", "uintc", "uintp", "ubyte", "ushort", "cfloat",
+                "cdouble", "int_type", "uint_type", "float_type", "signed_type", "complex_type", "number_type",
+                "all_types", "dtype_to_nptype", "dtype_to_pytype", "pytype_to_dtype", "get_py_obj_dtype",
+                "type_size_in_bytes", "np_bfloat16", "bool")
+_CONTEXT_NAMES = ("COMPATIBLE", "GRAPH_MODE", "LAX", "PYNATIVE_MODE", "STRICT", "ParallelMode",
+                  "get_auto_parallel_context", "get_context", "reset_auto_parallel_context",
+                  "set_auto_parallel_context", "set_context", "set_device")
+_SERIALIZATION_NAMES = ("ckpt_to_safetensors", "load_checkpoint", "load_checkpoint_async", "load_param_into_net",
+                        "safetensors_to_ckpt", "save_checkpoint")
+
+_TABLE = {name: "msshim.common.dtype" for name in _DTYPE_NAMES}
+_TABLE.update({name: "msshim.context" for name in _CONTEXT_NAMES})
+_TABLE.update({name: "msshim.train.serialization" for name in _SERIALIZATION_NAMES})
+_TABLE.update({
+    "dtype": "msshim.common.dtype", "jit": "msshim.common.api", "jit_class": "msshim.common.api",
+    "ms_function": "msshim.common.api", "Parameter": "msshim.common.parameter",
+    "ParameterTuple": "msshim.common.parameter", "get_seed": "msshim.common.seed", "set_seed": "msshim.common.seed",
+    "Tensor": "msshim.common.tensor", "initializer": "msshim.common.initializer", "context": "msshim.context",
+    "common": "msshim.common", "nn": "msshim.nn", "ops": "msshim.ops", "train": "msshim.train",
+})
+
+__getattr__, __dir__ = lazy_attributes(__name__, _TABLE, globals())

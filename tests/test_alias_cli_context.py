@@ -150,3 +150,21 @@ def test_set_seed_makes_initialisation_repeatable():
     assert np.abs(a).max() <= bound
     with pytest.raises(ValueError):
         ms.set_seed(-1)
+
+
+def test_checkpoint_format_layer_imports_without_torch(samples):
+    """Tools can use msshim.train.ckpt_format where torch is missing: the package __init__ files load lazily."""
+    code = ("import sys; sys.modules['torch'] = None\n"
+            "import msshim.train.ckpt_format as fmt\n"
+            f"print(fmt.read_checkpoint({str(samples / 'small.ckpt')!r})[0][1].tolist())\n")
+    env = dict(os.environ, PYTHONPATH=REPO + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[0.0, 1.0, 2.0]"
+
+
+def test_lazy_top_level_names():
+    assert "Tensor" in dir(ms) and "save_checkpoint" in dir(ms)
+    assert ms.nn is msshim.nn and ms.dtype is msshim.common.dtype and str(ms.bool) == "Bool"
+    with pytest.raises(AttributeError):
+        ms.no_such_name

@@ -1,4 +1,12 @@
-"""``mindspore.train``: Model, checkpoints (serialization), callbacks and metrics."""
-from msshim.train.model import Model  # noqa: F401
-from msshim.train.serialization import (ckpt_to_safetensors, load_checkpoint, load_checkpoint_async,  # noqa: F401
-                                        load_param_into_net, safetensors_to_ckpt, save_checkpoint)
+"""``mindspore.train``: Model, checkpoints (serialization), callbacks and metrics.
+
+Names load on first use, so ``msshim.train.ckpt_format`` (no torch) can be imported on its own.
+"""
+from msshim._lazy import lazy_attributes
+
+_TABLE = {"Model": "msshim.train.model", "serialization": "msshim.train.serialization"}
+_TABLE.update({name: "msshim.train.serialization" for name in (
+    "ckpt_to_safetensors", "load_checkpoint", "load_checkpoint_async", "load_param_into_net", "safetensors_to_ckpt",
+    "save_checkpoint")})
+
+__getattr__, __dir__ = lazy_attributes(__name__, _TABLE, globals())
