@@ -220,6 +220,17 @@ class Conv2d(_Conv):
             raise
 
 
+def _check_1d_args(cls: str, kernel_size, stride, padding, dilation) -> None:
+    """The int-only argument checks of Conv1d and Conv1dTranspose (MindSpore's messages)."""
+    for name, value in (("kernel_size", kernel_size), ("stride", stride), ("padding", padding),
+                        ("dilation", dilation)):
+        check_value_type(name, value, [int], cls)
+    check_int_rel(kernel_size, 1, ">=", "kernel_size", cls)
+    check_int_rel(stride, 1, ">=", "stride", cls)
+    check_non_negative_int(padding, "padding", cls)
+    check_int_rel(dilation, 1, ">=", "dilation", cls)
+
+
 class Conv1d(_Conv):
     """``Conv1d(in_channels, out_channels, kernel_size, stride=1, pad_mode='same', padding=0, dilation=1,
     group=1, has_bias=False, weight_init=None, bias_init=None, dtype=mstype.float32)``: a 2-D convolution
@@ -228,13 +239,7 @@ class Conv1d(_Conv):
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, pad_mode="same", padding=0, dilation=1,
                  group=1, has_bias=False, weight_init=None, bias_init=None, dtype=mstype.float32):
         cls = type(self).__name__
-        for name, value in (("kernel_size", kernel_size), ("stride", stride), ("padding", padding),
-                            ("dilation", dilation)):
-            check_value_type(name, value, [int], cls)
-        check_int_rel(kernel_size, 1, ">=", "kernel_size", cls)
-        check_int_rel(stride, 1, ">=", "stride", cls)
-        check_non_negative_int(padding, "padding", cls)
-        check_int_rel(dilation, 1, ">=", "dilation", cls)
+        _check_1d_args(cls, kernel_size, stride, padding, dilation)
         check_positive_int(group, "group", cls)
         if not (in_channels % group == 0 and out_channels % group == 0):
             raise ValueError(f"The argument 'group' should be divisible by 'in_channels' and 'out_channels', but "
@@ -489,13 +494,7 @@ class Conv1dTranspose(_ConvTranspose):
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, pad_mode="same", padding=0, dilation=1,
                  group=1, has_bias=False, weight_init=None, bias_init=None, dtype=mstype.float32):
         cls = type(self).__name__
-        for name, value in (("kernel_size", kernel_size), ("stride", stride), ("padding", padding),
-                            ("dilation", dilation)):
-            check_value_type(name, value, [int], cls)
-        check_int_rel(kernel_size, 1, ">=", "kernel_size", cls)
-        check_int_rel(stride, 1, ">=", "stride", cls)
-        check_non_negative_int(padding, "padding", cls)
-        check_int_rel(dilation, 1, ">=", "dilation", cls)
+        _check_1d_args(cls, kernel_size, stride, padding, dilation)
         weight_init = _expand_1d_weight(weight_init, cls)
         super().__init__(in_channels, out_channels, (1, kernel_size), (1, stride), pad_mode, padding,
                          (1, dilation), group, has_bias, weight_init, bias_init, transposed=True, dtype=dtype)
