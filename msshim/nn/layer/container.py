@@ -74,7 +74,26 @@ def _replace_children(owner: Cell, children: "OrderedDict[str, Cell]") -> None:
     owner._modules.update(children)
 
 
-class SequentialCell(Cell):
+class _CellSequence(Cell):
+    """What SequentialCell and CellList share: list protocol over the children, recursive set_grad."""
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __bool__(self) -> bool:
+        return len(self._modules) != 0
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+    def set_grad(self, flag: bool = True) -> "_CellSequence":
+        super().set_grad(flag)
+        for cell in self._modules.values():
+            cell.set_grad(flag)
+        return self
+
+
+class SequentialCell(_CellSequence):
     """``SequentialCell(*cells)``, ``SequentialCell([cells])`` or ``SequentialCell(OrderedDict)``: calls its cells
     in order.  Children are always renamed (``0.weight``), even with ``auto_prefix=False`` on a parent."""
 
@@ -129,15 +148,6 @@ class SequentialCell(Cell):
                 children[key] = cell
         _replace_children(self, children)
 
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __bool__(self) -> bool:
-        return len(self._modules) != 0
-
-    def __iter__(self):
-        return iter(self._modules.values())
-
     def append(self, cell) -> "SequentialCell":
         _valid_cell(cell, type(self).__name__)
         prefix, _ = _get_prefix_and_index(self._modules)
@@ -166,19 +176,13 @@ class SequentialCell(Cell):
 
     _insert = insert
 
-    def set_grad(self, flag: bool = True) -> "SequentialCell":
-        super().set_grad(flag)
-        for cell in self._modules.values():
-            cell.set_grad(flag)
-        return self
-
     def construct(self, input_data):
         for cell in self._modules.values():
             input_data = cell(input_data)
         return input_data
 
 
-class CellList(Cell):
+class CellList(_CellSequence):
     """A list of cells, indexed like a Python list; it has no construct of its own."""
 
     def __init__(self, *args, **kwargs):
@@ -215,15 +219,6 @@ class CellList(Cell):
                 _rename_moved(cell, prefix, str(idx), key_index)
             children[str(idx)] = cell
         _replace_children(self, children)
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __bool__(self) -> bool:
-        return len(self._modules) != 0
-
-    def __iter__(self):
-        return iter(self._modules.values())
 
     def __iadd__(self, cells) -> "CellList":
         return self.extend(cells)
@@ -262,12 +257,6 @@ class CellList(Cell):
             prefix, _ = _get_prefix_and_index(self._modules)
             cell.update_parameters_name(prefix + str(len(self)) + ".")
         self._modules[str(len(self))] = cell
-
-    def set_grad(self, flag: bool = True) -> "CellList":
-        super().set_grad(flag)
-        for cell in self._modules.values():
-            cell.set_grad(flag)
-        return self
 
     def construct(self, *inputs):
         raise AttributeError("For 'CellList', the method 'construct' is not defined: iterate over the cells.")
