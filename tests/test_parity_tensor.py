@@ -26,7 +26,7 @@ FIXTURES = os.path.join(HERE, "fixtures")
 if FIXTURES not in sys.path:
     sys.path.insert(0, FIXTURES)
 
-from parity_helpers import run_code, encode, compare_encoded, exception_matches  # noqa: E402
+from parity_helpers import check_entry, fixture_params  # noqa: E402
 
 with open(os.path.join(FIXTURES, "data", "tensor.json")) as _f:
     FIXTURE = json.load(_f)
@@ -65,25 +65,6 @@ def namespace():
     return ns
 
 
-def _params():
-    out = []
-    for i, e in enumerate(FIXTURE["entries"]):
-        marks = [pytest.mark.xfail(reason=XFAIL[e["code"]], strict=False)] if e["code"] in XFAIL else []
-        out.append(pytest.param(e, id="%03d:%s" % (i, e["code"][:60]), marks=marks))
-    return out
-
-
-@pytest.mark.parametrize("entry", _params())
+@pytest.mark.parametrize("entry", fixture_params(FIXTURE["entries"], XFAIL))
 def test_tensor(entry):
-    if entry.get("backend_limitation"):
-        pytest.skip("MindSpore CPU wheel could not run this (%s)" % entry["error"])
-    ns = namespace()
-    if "error" in entry:
-        with pytest.raises(Exception) as info:  # materialise too: an error may surface only then
-            encode(run_code(entry["code"], ns), True, Tensor, Parameter, mstype)
-        assert exception_matches(info.value, entry["error_type"]), \
-            "MindSpore: %s\nmsshim: %s: %s" % (entry["error"], type(info.value).__name__, info.value)
-        return
-    ours = encode(run_code(entry["code"], ns), True, Tensor, Parameter, mstype)
-    errs = compare_encoded(ours, entry["result"])
-    assert not errs, "\n".join(errs)
+    check_entry(entry, namespace(), True, Tensor, Parameter, mstype)

@@ -40,6 +40,15 @@ def _match_dtype(t: torch.Tensor, w: torch.Tensor, b, prim: str):
     return w.to(t.dtype), (None if b is None else b.to(t.dtype))
 
 
+def _weight_bias_for(cell, t: torch.Tensor, prim: str):
+    """The cell's torch weight and bias (bias may be None), cast to the input's dtype where they differ."""
+    params = cell._parameters
+    w, b = params["weight"], params.get("bias")
+    if t.dtype is not w.dtype:
+        w, b = _match_dtype(t, w, b, prim)
+    return w, b
+
+
 class _Conv(Cell):
     """MindSpore's ``_Conv`` base: argument checks, ``weight``/``bias`` creation and ``extend_repr``."""
 
@@ -108,6 +117,8 @@ class _Conv(Cell):
                 f"format={self.data_format}")
 
     # ------------------------------------------------------------------ forward helpers
+    _weight_bias = _weight_bias_for
+
     def _plan_forward(self, mode: str, pairs) -> None:
         """Precompute the padding: torch's own (symmetric) padding, an ``F.pad`` list (asymmetric), or
         'same' with stride > 1, whose pads depend on the input size and are computed per call."""
@@ -202,11 +213,7 @@ class Conv2d(_Conv):
         t = x._t
         if t.dim() != 4:
             raise ValueError(f"For primitive[Conv2D], the x shape size must be equal to 4, but got {t.dim()}.")
-        params = self._parameters
-        w = params["weight"]
-        b = params.get("bias")
-        if t.dtype is not w.dtype:
-            w, b = _match_dtype(t, w, b, "Conv2D")
+        w, b = self._weight_bias(t, "Conv2D")
         if self._dynamic_same:
             ti, pad = self._same_input(t)
         else:
@@ -256,11 +263,7 @@ class Conv1d(_Conv):
         t = x._t
         if t.dim() != 3:
             raise ValueError(f"For primitive[Conv2D], the x shape size must be equal to 4, but got {t.dim() + 1}.")
-        params = self._parameters
-        w = params["weight"]
-        b = params.get("bias")
-        if t.dtype is not w.dtype:
-            w, b = _match_dtype(t, w, b, "Conv2D")
+        w, b = self._weight_bias(t, "Conv2D")
         t4 = t.unsqueeze(2)
         if self._dynamic_same:
             ti, pad = self._same_input(t4)
@@ -391,11 +394,7 @@ class _ConvTranspose(_Conv):
         return out
 
     def _params(self, t: torch.Tensor, prim: str):
-        params = self._parameters
-        w = params["weight"]
-        b = params.get("bias")
-        if t.dtype is not w.dtype:
-            w, b = _match_dtype(t, w, b, prim)
+        w, b = self._weight_bias(t, prim)
         return w, b
 
     def _cin_check(self, t: torch.Tensor, prim: str) -> None:

@@ -114,6 +114,18 @@ class RNNCellBase(Cell):
         for weight in self.get_parameters():
             weight.set_data(initializer(Uniform(stdv), weight.shape, dtype))
 
+    def _single_state_inputs(self, x, hx) -> tuple:
+        """Checked torch input and state (batch-broadcast) and the cell's weights, for RNNCell and GRUCell."""
+        cls = self.cls_name
+        check_is_tensor("x", x, cls)
+        check_is_tensor("hx", hx, cls)
+        t, h = x._t, hx._t
+        check_float_input("x", t, cls)
+        check_float_input("hx", h, cls)
+        weights = self._weights(t, h)
+        t, h = _broadcast_batch(cls, t, h)
+        return t, h, weights
+
     def _weights(self, x: torch.Tensor, hx: torch.Tensor) -> tuple:
         """Validate the shapes of ``x`` and ``hx`` and return the parameters in ``x``'s dtype."""
         if x.dim() != 2 or hx.dim() != 2:
@@ -159,14 +171,7 @@ class RNNCell(RNNCellBase):
         self.nonlinearity = nonlinearity
 
     def construct(self, x, hx):
-        cls = self.cls_name
-        check_is_tensor("x", x, cls)
-        check_is_tensor("hx", hx, cls)
-        t, h = x._t, hx._t
-        check_float_input("x", t, cls)
-        check_float_input("hx", h, cls)
-        w_ih, w_hh, b_ih, b_hh = self._weights(t, h)
-        t, h = _broadcast_batch(cls, t, h)
+        t, h, (w_ih, w_hh, b_ih, b_hh) = self._single_state_inputs(x, hx)
         fn = _VF.rnn_tanh_cell if self.nonlinearity == "tanh" else _VF.rnn_relu_cell
         return wrap(fn(t, h.to(t.dtype), w_ih, w_hh, b_ih, b_hh))
 
@@ -226,12 +231,5 @@ class GRUCell(RNNCellBase):
         super().__init__(input_size, hidden_size, has_bias, num_chunks=3, dtype=dtype)
 
     def construct(self, x, hx):
-        cls = self.cls_name
-        check_is_tensor("x", x, cls)
-        check_is_tensor("hx", hx, cls)
-        t, h = x._t, hx._t
-        check_float_input("x", t, cls)
-        check_float_input("hx", h, cls)
-        w_ih, w_hh, b_ih, b_hh = self._weights(t, h)
-        t, h = _broadcast_batch(cls, t, h)
+        t, h, (w_ih, w_hh, b_ih, b_hh) = self._single_state_inputs(x, hx)
         return wrap(_VF.gru_cell(t, h.to(t.dtype), w_ih, w_hh, b_ih, b_hh))
