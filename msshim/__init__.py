@@ -29,11 +29,13 @@ _TABLE = {name: "msshim.common.dtype" for name in _DTYPE_NAMES}
 _TABLE.update({name: "msshim.context" for name in _CONTEXT_NAMES})
 _TABLE.update({name: "msshim.train.serialization" for name in _SERIALIZATION_NAMES})
 _TABLE.update({
+    "grad": "msshim.ops.function.grad_func", "value_and_grad": "msshim.ops.function.grad_func",
     "dtype": "msshim.common.dtype", "jit": "msshim.common.api", "jit_class": "msshim.common.api",
     "ms_function": "msshim.common.api", "Parameter": "msshim.common.parameter",
     "ParameterTuple": "msshim.common.parameter", "get_seed": "msshim.common.seed", "set_seed": "msshim.common.seed",
     "Tensor": "msshim.common.tensor", "initializer": "msshim.common.initializer", "context": "msshim.context",
     "common": "msshim.common", "nn": "msshim.nn", "ops": "msshim.ops", "train": "msshim.train",
+    "dataset": "msshim.dataset", "amp": "msshim.amp",
 })
 
 __getattr__, __dir__ = lazy_attributes(__name__, _TABLE, globals())

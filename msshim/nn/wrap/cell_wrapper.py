@@ -1,9 +1,14 @@
-"""Cells that wrap a network with its loss (MindSpore's ``nn.wrap.cell_wrapper``)."""
+"""Cells that wrap a network with its loss, its gradients and its optimizer (MindSpore's
+``nn.wrap.cell_wrapper``)."""
 from __future__ import annotations
 
+from msshim.common.parameter import ParameterTuple
+from msshim.context import ParallelMode, get_auto_parallel_context
 from msshim.nn.cell import Cell
+from msshim.ops._autograd import differentiate
+from msshim.ops.composite.base import GradOperation
 
-__all__ = ["WithLossCell", "WithEvalCell"]
+__all__ = ["WithLossCell", "WithEvalCell", "WithGradCell", "ForwardValueAndGrad", "TrainOneStepCell"]
 
 
 class WithLossCell(Cell):
@@ -39,3 +44,122 @@ class WithEvalCell(Cell):
             label = label.float()
             outputs = outputs.float()
         return self._loss_fn(outputs, label), outputs, label
+
+
+class WithGradCell(Cell):
+    """``WithGradCell(network, loss_fn=None, sens=None)``: returns the gradients of the (network + loss) output
+    with respect to every trainable parameter of ``network``."""
+
+    def __init__(self, network: Cell, loss_fn: Cell | None = None, sens=None):
+        super().__init__(auto_prefix=False)
+        self.network = network
+        self.loss_fn = loss_fn
+        self.weights = ParameterTuple(network.trainable_params())
+        self.grad = GradOperation(get_by_list=True, sens_param=sens is not None)
+        self.sens = sens
+        self.network_with_loss = network if loss_fn is None else WithLossCell(network, loss_fn)
+        self.network_with_loss.set_train()
+
+    def construct(self, *inputs):
+        if self.sens is None:
+            return self.grad(self.network_with_loss, self.weights)(*inputs)
+        return self.grad(self.network_with_loss, self.weights)(*inputs, self.sens)
+
+
+class ForwardValueAndGrad(Cell):
+    """``ForwardValueAndGrad(network, weights=None, get_all=False, get_by_list=False, sens_param=False)``:
+    returns ``(outputs, gradients)`` from one forward pass, the gradients structured as GradOperation's."""
+
+    def __init__(self, network: Cell, weights=None, get_all: bool = False, get_by_list: bool = False,
+                 sens_param: bool = False):
+        super().__init__(auto_prefix=False)
+        if not isinstance(network, (Cell,)) and not callable(network):
+            raise TypeError(f"For 'ForwardValueAndGrad', the argument 'network' must be cell or function type, "
+                            f"but got '{type(network)}'.")
+        if get_by_list and not isinstance(weights, ParameterTuple):
+            raise TypeError(f"For 'ForwardValueAndGrad', when 'get_by_list' is set to True, the argument 'weights' "
+                            f"must be ParameterTuple type, but got '{type(weights)}'.")
+        if weights is not None and not get_by_list:
+            raise TypeError("For 'ForwardValueAndGrad', when 'get_by_list' is set to False, the argument 'weights' "
+                            "must be None, but got ParameterTuple.")
+        self.network = network
+        if isinstance(network, Cell):
+            network.set_grad()
+        self.weights = weights
+        self.get_all = get_all
+        self.get_by_list = get_by_list
+        self.sens_param = sens_param
+
+    def construct(self, *inputs):
+        sens = None
+        if self.sens_param:
+            inputs, sens = inputs[:-1], inputs[-1]
+        positions = tuple(range(len(inputs))) if self.get_all else None if self.get_by_list else (0,)
+        weights = list(self.weights) if self.get_by_list else None
+        loss, input_grads, weight_grads = differentiate(self.network, inputs, {}, positions, weights, False, sens)
+        if self.get_all and self.get_by_list:
+            return loss, (input_grads, weight_grads)
+        if self.get_by_list:
+            return loss, weight_grads
+        if self.get_all:
+            return loss, input_grads
+        return loss, input_grads[0] if input_grads else ()
+
+
+def _grad_reducer(weights: ParameterTuple):
+    """Identity on one device; under DATA_PARALLEL the all-reduce of msshim's distributed support."""
+    mode = get_auto_parallel_context("parallel_mode")
+    if mode in (ParallelMode.DATA_PARALLEL, ParallelMode.HYBRID_PARALLEL):
+        try:
+            from msshim.nn.wrap.grad_reducer import DistributedGradReducer
+        except ImportError:
+            raise RuntimeError(f"The parallel mode '{mode}' needs msshim's distributed support "
+                               f"(mindspore.communication), which this version does not include.") from None
+        return DistributedGradReducer(weights, get_auto_parallel_context("gradients_mean"),
+                                      get_auto_parallel_context("device_num"))
+    return None
+
+
+class TrainOneStepCell(Cell):
+    """``TrainOneStepCell(network, optimizer, sens=None, return_grad=False)``: one forward of ``network`` (which
+    returns the loss), the gradients of every ``optimizer.parameters`` entry (with ``sens`` as the output
+    sensitivity, 1.0 by default), the optimizer update; returns the loss (and ``{name: grad}`` with
+    ``return_grad``).
+
+    Unlike a literal reading of MindSpore's construct the network runs once per step, as in MindSpore's
+    PyNative executor, so BatchNorm statistics move once per step.
+    """
+
+    def __init__(self, network: Cell, optimizer: Cell, sens=None, return_grad: bool = False):
+        super().__init__(auto_prefix=False)
+        self.network = network
+        self.network.set_grad()
+        self.optimizer = optimizer
+        self.weights = self.optimizer.parameters
+        self.sens = sens
+        if self.sens == 0:
+            raise ValueError("The input argument of 'sens' can not be 0.")
+        self.sense_flag = sens is not None
+        if sens is None:
+            self.sens = 1.0
+        self.return_grad = return_grad
+        if return_grad:
+            self.weights_name = [p.name for p in self.optimizer.parameters]
+        object.__setattr__(self, "_weight_list", list(self.weights))
+        reducer = _grad_reducer(self.weights)
+        self.reducer_flag = reducer is not None
+        if reducer is not None:
+            self.grad_reducer = reducer
+
+    def _loss_and_grads(self, inputs: tuple, sens):
+        loss, _, grads = differentiate(self.network, inputs, {}, None, self._weight_list, False, sens)
+        if self.reducer_flag:
+            grads = self.grad_reducer(grads)
+        return loss, grads
+
+    def construct(self, *inputs):
+        loss, grads = self._loss_and_grads(inputs, float(self.sens) if self.sense_flag else None)
+        self.optimizer(grads)
+        if self.return_grad:
+            return loss, dict(zip(self.weights_name, grads))
+        return loss
