@@ -27,10 +27,12 @@ _autograd_grad = torch.autograd.grad
 
 
 def _leaf(t: torch.Tensor, nested: bool) -> torch.Tensor:
-    """The tensor a gradient is taken with respect to: inside an outer gradient function an input that is
-    already part of the outer graph is used as it is (so the outer function can differentiate through)."""
+    """The tensor a gradient is taken with respect to.  Inside an outer gradient function an input that is
+    already part of the outer graph is used as it is, so the outer function differentiates through; like
+    MindSpore, which tracks tensors by identity, every use of that same tensor (closures included) then
+    contributes to the inner gradient."""
     if nested and t.requires_grad:
-        return t.view_as(t)
+        return t
     return t.detach().requires_grad_(True)
 
 

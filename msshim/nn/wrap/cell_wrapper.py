@@ -73,15 +73,16 @@ class ForwardValueAndGrad(Cell):
     def __init__(self, network: Cell, weights=None, get_all: bool = False, get_by_list: bool = False,
                  sens_param: bool = False):
         super().__init__(auto_prefix=False)
-        if not isinstance(network, (Cell,)) and not callable(network):
+        if not isinstance(network, Cell) and not callable(network):
             raise TypeError(f"For 'ForwardValueAndGrad', the argument 'network' must be cell or function type, "
                             f"but got '{type(network)}'.")
-        if get_by_list and not isinstance(weights, ParameterTuple):
+        for name, value in (("get_all", get_all), ("get_by_list", get_by_list), ("sens_param", sens_param)):
+            if not isinstance(value, bool):
+                raise TypeError(f"For 'ForwardValueAndGrad', the type of '{name}' must be bool, but got "
+                                f"'{type(value)}'")
+        if get_by_list and not isinstance(weights, (ParameterTuple, tuple, list)):
             raise TypeError(f"For 'ForwardValueAndGrad', when 'get_by_list' is set to True, the argument 'weights' "
-                            f"must be ParameterTuple type, but got '{type(weights)}'.")
-        if weights is not None and not get_by_list:
-            raise TypeError("For 'ForwardValueAndGrad', when 'get_by_list' is set to False, the argument 'weights' "
-                            "must be None, but got ParameterTuple.")
+                            f"must be Parameters array, but got '{type(weights)}'")
         self.network = network
         if isinstance(network, Cell):
             network.set_grad()

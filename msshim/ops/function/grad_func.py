@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 from msshim.common._convert import to_torch
 from msshim.common.parameter import Parameter
-from msshim.common.tensor import wrap
+from msshim.common.tensor import Tensor, wrap
 from msshim.ops._autograd import differentiate
 
 __all__ = ["stop_gradient", "grad", "value_and_grad"]
@@ -48,19 +48,19 @@ def _positions(grad_position) -> tuple[int, ...] | None:
 
 
 def weights_list(weights) -> list | None:
-    """``weights`` as a list of Parameters (a single Parameter, a ParameterTuple/list/tuple, or None)."""
+    """``weights`` as a list (a single Parameter, a ParameterTuple/list/tuple, or None).  A plain Tensor in the
+    list is accepted, as in MindSpore, and gets a zero gradient: only Parameters are weights."""
     if weights is None:
         return None
-    if isinstance(weights, Parameter):
+    if isinstance(weights, Tensor):
         return [weights]
     if isinstance(weights, (list, tuple)):
         for w in weights:
-            if not isinstance(w, Parameter):
-                raise TypeError(f"For 'grad', the 'weights' must be a Parameter, a ParameterTuple or a list of "
-                                f"Parameters, but got an element of type {type(w).__name__}.")
+            if not isinstance(w, Tensor):
+                raise TypeError(f"The weights you provided is expected to be a tensor, or a list or tuple. but got "
+                                f"an element {w!r}")
         return list(weights)
-    raise TypeError(f"For 'grad', the 'weights' must be a Parameter, a ParameterTuple or a list of Parameters, "
-                    f"but got {type(weights).__name__}.")
+    raise TypeError(f"The weights you provided is expected to be a tensor, or a list or tuple. but got {weights}")
 
 
 def _split_sens(args: tuple, kwargs: dict, sens_param: bool) -> tuple[tuple, dict, Any]:
