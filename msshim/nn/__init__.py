@@ -4,3 +4,6 @@ from msshim.nn.layer import *  # noqa: F401,F403
 from msshim.nn.layer import get_activation  # noqa: F401
 from msshim.nn.loss import *  # noqa: F401,F403
 from msshim.nn.wrap import *  # noqa: F401,F403
+from msshim.nn.optim import *  # noqa: F401,F403
+from msshim.nn.learning_rate_schedule import *  # noqa: F401,F403
+from msshim.nn.dynamic_lr import *  # noqa: F401,F403

@@ -1,0 +1,8 @@
+"""``mindspore.nn.optim``: the optimizers (also exported from ``mindspore.nn``)."""
+from msshim.nn.optim.optimizer import Optimizer
+from msshim.nn.optim.sgd import SGD
+from msshim.nn.optim.momentum import Momentum
+from msshim.nn.optim.adam import Adam, AdamWeightDecay
+from msshim.nn.optim.rmsprop import RMSProp
+
+__all__ = ["Optimizer", "SGD", "Momentum", "Adam", "AdamWeightDecay", "RMSProp"]
