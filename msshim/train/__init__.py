@@ -8,5 +8,10 @@ _TABLE = {"Model": "msshim.train.model", "serialization": "msshim.train.serializ
 _TABLE.update({name: "msshim.train.serialization" for name in (
     "ckpt_to_safetensors", "load_checkpoint", "load_checkpoint_async", "load_param_into_net", "safetensors_to_ckpt",
     "save_checkpoint")})
+_TABLE.update({name: "msshim.train.callback" for name in (
+    "Callback", "CheckpointConfig", "EarlyStopping", "History", "LambdaCallback", "LearningRateScheduler",
+    "LossMonitor", "ModelCheckpoint", "ReduceLROnPlateau", "RunContext", "TimeMonitor", "callback")})
+_TABLE.update({name: "msshim.train.dataset_helper" for name in (
+    "DatasetHelper", "connect_network_with_dataset", "dataset_helper")})
 
 __getattr__, __dir__ = lazy_attributes(__name__, _TABLE, globals())
