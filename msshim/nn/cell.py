@@ -59,6 +59,14 @@ def _cast_inputs(args: tuple, dtype: torch.dtype) -> tuple:
     return tuple(wrap(a._t.to(dtype)) if isinstance(a, Tensor) and a._t.is_floating_point() else a for a in args)
 
 
+def _cast_outputs(out, dtype: torch.dtype):
+    if isinstance(out, Tensor):
+        return wrap(out._t.to(dtype)) if out._t.is_floating_point() else out
+    if isinstance(out, (tuple, list)):
+        return type(out)(_cast_outputs(o, dtype) for o in out)
+    return out
+
+
 class Cell(_Module):
     """Base class of every MindSpore network: subclasses define ``construct``."""
 
@@ -98,7 +106,25 @@ class Cell(_Module):
 
     def forward(self, *args, **kwargs):
         if self._cast_dtype is not None:
-            args = _cast_inputs(args, self._cast_dtype)
+            return self._forward_cast(args, kwargs)
+        if not self._builtin_layer:
+            return self.construct(*args, **kwargs)
+        try:
+            return self.construct(*args, **kwargs)
+        except RuntimeError as e:
+            if type(e) is not RuntimeError:
+                raise
+            raise _layer_error(self, args, e) from None
+
+    def _forward_cast(self, args: tuple, kwargs: dict):
+        """to_float / amp: floating inputs cast to the cell's type; under amp O1 the outputs go back to float32
+        (MindSpore casts around each white-listed op only)."""
+        args = _cast_inputs(args, self._cast_dtype)
+        out = self._run_construct(args, kwargs)
+        out_dtype = self.__dict__.get("_amp_output_dtype")
+        return out if out_dtype is None else _cast_outputs(out, out_dtype)
+
+    def _run_construct(self, args: tuple, kwargs: dict):
         if not self._builtin_layer:
             return self.construct(*args, **kwargs)
         try:
@@ -231,6 +257,11 @@ class Cell(_Module):
                 for sub_name, sub in cell.named_modules(prefix=prefix):
                     yield sub_name, sub
 
+    @property
+    def _cells(self) -> "OrderedDict[str, Cell]":
+        """MindSpore's name for the child-cell table (torch's ``_modules``), used by code that swaps children."""
+        return self._modules
+
     def name_cells(self) -> "OrderedDict[str, Cell]":
         return OrderedDict((name, cell) for name, cell in self._modules.items() if cell is not None)
 
@@ -291,7 +322,7 @@ class Cell(_Module):
         if dst_type not in (mstype.float16, mstype.float32, mstype.bfloat16):
             raise ValueError(f"For 'to_float', the argument 'dst_type' should be float32, float16 or bfloat16, "
                              f"but got {dst_type}.")
-        torch_dtype = None if dst_type == mstype.float32 else mstype.to_torch_dtype(dst_type)
+        torch_dtype = mstype.to_torch_dtype(dst_type)
         for _, cell in self.cells_and_names():
             if isinstance(cell, Cell):
                 object.__setattr__(cell, "_cast_dtype", torch_dtype)

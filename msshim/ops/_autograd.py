@@ -72,6 +72,8 @@ def _sens_pairs(outputs: list, sens: Any) -> tuple[list, list]:
     ones for every differentiable output that is part of the graph."""
     if isinstance(sens, (int, float)):  # TrainOneStepCell(sens=...): every output filled with this value
         pairs = [(o, torch.full_like(o, sens)) for o in outputs if o.requires_grad]
+    elif isinstance(sens, torch.Tensor):  # a one-element torch tensor (the loss scale): the same, on device
+        pairs = [(o, sens.to(o.dtype).expand_as(o)) for o in outputs if o.requires_grad]
     elif sens is not None:
         sens_list: list = []
         _flat_outputs(sens, sens_list)
