@@ -242,7 +242,6 @@ class Model:
         if dataset_helper is None:
             dataset_helper = DatasetHelper(dataset, dataset_sink_mode, sink_size, epoch_num)
         network.set_train(is_train)
-        network.phase = 'train' if is_train else 'eval'
         self._backbone_is_train = is_train
         return dataset_helper, network
 

@@ -3,8 +3,16 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from msshim.nn.layer._conv_padding import check_non_negative_int
 from msshim.train.callback._callback import Callback, _handle_loss
+
+
+def _py_scalars(metrics: dict) -> dict:
+    """numpy scalars as Python numbers: numpy 2 prints ``np.float64(0.5)`` where MindSpore's numpy 1 shows
+    ``0.5``; the printed dict then reads as MindSpore's."""
+    return {k: v.item() if isinstance(v, np.generic) else v for k, v in metrics.items()}
 
 
 class LossMonitor(Callback):
@@ -46,4 +54,4 @@ class LossMonitor(Callback):
         cb_params = run_context.original_args()
         metrics = cb_params.get("metrics")
         if metrics:
-            print("Eval result: epoch %d, metrics: %s" % (cb_params.cur_epoch_num, metrics))
+            print("Eval result: epoch %d, metrics: %s" % (cb_params.cur_epoch_num, _py_scalars(metrics)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import torch
 
 from msshim.common.parameter import Parameter
+from msshim.common.tensor import Tensor
 from msshim.nn.layer._conv_padding import check_bool, check_non_negative_int, check_value_type
 from msshim.train.callback._callback import Callback
 from msshim.train.callback._early_stop import _Improvement, _monitor_value
@@ -61,11 +62,12 @@ class ReduceLROnPlateau(_Improvement, Callback):
         elif self.cooldown_counter <= 0:
             self.wait += 1
             if self.wait >= self.patience:
-                cur_lr = float(lr_param.asnumpy())
-                if cur_lr > self.min_lr:
-                    new_lr = max(cur_lr * self.factor, self.min_lr)
+                # Tensor arithmetic as in MindSpore: float32 values, and the verbose line prints the Tensor
+                if lr_param > Tensor(self.min_lr):
+                    new_lr = max(lr_param * self.factor, self.min_lr)
                     with torch.no_grad():
-                        lr_param._t.fill_(new_lr)
+                        lr_param._t.copy_(Tensor(new_lr)._t if isinstance(new_lr, Tensor) else
+                                          torch.tensor(new_lr, dtype=lr_param._t.dtype))
                     if self.verbose:
                         print('Epoch %05d: ReduceLROnPlateau reducing learning rate to %s.'
                               % (cb_params.cur_epoch_num, new_lr))
