@@ -38,4 +38,10 @@ _TABLE.update({
     "dataset": "msshim.dataset", "amp": "msshim.amp",
 })
 
+# ``from mindspore.train import *`` in MindSpore's top level: Model, callbacks, metrics, loss scale managers...
+# (``amp`` stays the top-level ``mindspore.amp`` module, not ``mindspore.train.amp``)
+from msshim.train import _TABLE as _TRAIN_TABLE  # noqa: E402
+
+_TABLE.update({name: module for name, module in _TRAIN_TABLE.items() if name not in _TABLE and name != "amp"})
+
 __getattr__, __dir__ = lazy_attributes(__name__, _TABLE, globals())

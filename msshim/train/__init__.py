@@ -13,5 +13,9 @@ _TABLE.update({name: "msshim.train.callback" for name in (
     "LossMonitor", "ModelCheckpoint", "ReduceLROnPlateau", "RunContext", "TimeMonitor", "callback")})
 _TABLE.update({name: "msshim.train.dataset_helper" for name in (
     "DatasetHelper", "connect_network_with_dataset", "dataset_helper")})
+_TABLE.update({name: "msshim.train.loss_scale_manager" for name in (
+    "DynamicLossScaleManager", "FixedLossScaleManager", "LossScaleManager")})
+_TABLE.update({"amp": "msshim.train.amp", "build_train_network": "msshim.train.amp",
+               "loss_scale_manager": "msshim.train.loss_scale_manager"})
 
 __getattr__, __dir__ = lazy_attributes(__name__, _TABLE, globals())
