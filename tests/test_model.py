@@ -301,6 +301,20 @@ def test_sink_mode_runs_the_host_loop_as_mindspore_cpu():
     assert strip_loss(rec.steps) == strip_loss(want["steps"])
 
 
+def test_loss_scale_manager_goes_to_amp():
+    from mindspore.amp import FixedLossScaleManager
+    net = T.make_net()
+    opt = nn.Momentum(net.trainable_params(), T.LR, T.MOMENTUM, loss_scale=1024.0)
+    rec = T.Recorder()
+    model = Model(net, T.make_loss(), opt, loss_scale_manager=FixedLossScaleManager(1024.0, False))
+    _, lines = capture(lambda: model.train(1, T.train_dataset(), callbacks=[rec, LossMonitor()]))
+    want = FX["loss_scale"]
+    assert type(model.train_network).__name__ == want["train_network_type"]
+    assert rec.steps[0]["net_outputs_type"] == want["net_outputs_type"]
+    assert_losses(losses(rec), want["losses"])
+    assert_lines(lines, want["lines"])
+
+
 def test_learning_rate_callbacks():
     net = T.make_net()
     opt = T.make_optimizer(net)
