@@ -1,0 +1,1 @@
+"""Dataset engine core: configuration and argument checks."""

@@ -1,0 +1,138 @@
+"""msshim.dataset against real MindSpore 2.10 (tests/fixtures/dataset: cases.json + arrays.npz, recorded by
+make_dataset.py from the pipelines in pipelines.py, which run here unchanged under msshim).
+
+Pipelines: column names, dataset size, batch size, output shapes and types, every row's values and dtypes
+(output_numpy) and the type of each value from the Tensor iterator.  Eager transforms: values and dtypes
+(uint8 Resize within one level where OpenCV's scalar tail rounds differently).  Errors: the exception type and
+MindSpore's message (exact for argument checks, the pipeline's [ERROR] line for runtime failures).
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+
+import numpy as np
+import pytest
+
+import msshim
+
+msshim.install_as_mindspore()
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FIXTURES = os.path.join(HERE, "fixtures", "dataset")
+if FIXTURES not in sys.path:
+    sys.path.insert(0, FIXTURES)
+
+import pipelines  # noqa: E402
+
+with open(os.path.join(FIXTURES, "cases.json")) as _f:
+    CASES = json.load(_f)
+with np.load(os.path.join(FIXTURES, "arrays.npz")) as _z:
+    ARRAYS = {k: _z[k] for k in _z.files}
+
+# Transforms whose uint8 output may differ from MindSpore's by one level (OpenCV's scalar-tail / float
+# rounding); everything else is compared exactly (float32 to 1 ulp).
+ONE_LEVEL = {"resize_cubic_u8", "resize_up", "resize_down", "resize_up_mnist", "resize_down_odd", "resize_2d",
+             "resize_int_short_h", "resize_int_short_w", "resize_int_odd", "resize_bilinear", "resize_up2x",
+             "resize_4d", "mnist_resize_crop"}
+
+
+# float results computed in a different order than OpenCV's (abs tolerance)
+FLOAT_TOLERANCE = {"resize_cubic": 1e-6}
+
+
+def _assert_array(actual, expected, name, one_level=False, atol=1e-7):
+    actual = np.asarray(actual)
+    assert actual.dtype == expected.dtype, f"{name}: dtype {actual.dtype} != {expected.dtype}"
+    assert actual.shape == expected.shape, f"{name}: shape {actual.shape} != {expected.shape}"
+    if expected.dtype.kind in "fc":
+        np.testing.assert_allclose(actual, expected, rtol=2e-7 if expected.dtype == np.float32 else 1e-12,
+                                   atol=atol, err_msg=name)
+    elif one_level and expected.dtype == np.uint8:
+        diff = np.abs(actual.astype(np.int32) - expected.astype(np.int32))
+        assert diff.max(initial=0) <= 1, f"{name}: max difference {diff.max()} levels"
+    else:
+        np.testing.assert_array_equal(actual, expected, err_msg=name)
+
+
+@pytest.mark.parametrize("name", sorted(CASES["pipelines"]))
+def test_pipeline(name):
+    expected = CASES["pipelines"][name]
+    make = pipelines.PIPELINES[name]
+    assert make().get_col_names() == expected["col_names"]
+    assert make().get_dataset_size() == expected["dataset_size"]
+    assert make().get_batch_size() == expected["batch_size"]
+    assert make().output_shapes() == expected["output_shapes"]
+    assert [str(t) for t in make().output_types()] == expected["output_types"]
+    first = next(iter(make().create_tuple_iterator(num_epochs=1)), [])
+    types = [[type(v).__name__ if not isinstance(v, np.ndarray) else "ndarray",
+              str(v.dtype) if isinstance(v, np.ndarray) or hasattr(v, "_t") else ""] for v in first]
+    assert types == expected["tensor_types"]
+    rows = list(make().create_tuple_iterator(num_epochs=1, output_numpy=True))
+    assert len(rows) == expected["num_rows"]
+    for i, row in enumerate(rows):
+        assert len(row) == len(expected["col_names"])
+        for j, value in enumerate(row):
+            _assert_array(value, ARRAYS[f"pipelines/{name}/{i}/{j}"], f"{name}[{i}][{j}]", name in ONE_LEVEL)
+
+
+@pytest.mark.parametrize("name", sorted(CASES["eager"]))
+def test_eager(name):
+    expected = CASES["eager"][name]
+    out = pipelines.EAGER[name]()
+    outs = list(out) if isinstance(out, (tuple, list)) else [out]
+    assert isinstance(out, (tuple, list)) == expected["tuple"]
+    assert len(outs) == expected["n"]
+    for j, value in enumerate(outs):
+        assert isinstance(value, np.ndarray), f"{name}: eager result is {type(value)}"
+        _assert_array(value, ARRAYS[f"eager/{name}/{j}"], f"{name}[{j}]", name in ONE_LEVEL,
+                      FLOAT_TOLERANCE.get(name, 1e-7))
+
+
+@pytest.mark.parametrize("name", sorted(CASES["values"]))
+def test_value(name):
+    expected = CASES["values"][name]["value"]
+    assert json.loads(json.dumps(pipelines.VALUES[name]())) == expected
+
+
+def _key_message(message: str) -> str:
+    """The part of MindSpore's message msshim reproduces: the pipeline's [ERROR] line, the Python error of a
+    failing user function, or the whole message of an argument check."""
+    match = re.search(r"\[ERROR\] (.*)", message)
+    if match and match.group(1).strip():
+        return match.group(1).strip()
+    if "Invalid Python function" in message:
+        return message[message.index("Invalid Python function"):].split("\n")[0]
+    if message.startswith("Exception thrown from user defined Python function"):
+        return "Exception thrown from user defined Python function in dataset."
+    return message
+
+
+# Messages that name MindSpore's own classes or memory addresses: only the type and the start are compared.
+_PREFIX_ONLY = {"compose_not_list": "Argument transforms list with value",
+                "typecast_bad": "Argument data_type with value 3 is not of type",
+                "lookup_bad_vocab": "Argument vocab is not an instance of text.Vocab. with value {'a': 1} is not of",
+                "zip_not_dataset": "Argument datasets with value [1, 2] is not of type [<class 'tuple'>, <class",
+                "map_nested_cell": None}
+# Pipeline errors where MindSpore's detail depends on its internals (which duplicate column it meets first):
+# the [ERROR] line's start is compared.
+_PARTIAL = {"zip_same_column": "Invalid data, duplicate column"}
+
+
+@pytest.mark.parametrize("name", sorted(CASES["errors"]))
+def test_error(name):
+    expected = CASES["errors"][name]
+    with pytest.raises(Exception) as info:
+        pipelines.ERRORS[name]()
+    assert type(info.value).__name__ == expected["type"], f"{name}: {info.value!r}"
+    if name in _PREFIX_ONLY:
+        if _PREFIX_ONLY[name] is not None:
+            assert str(info.value).startswith(_PREFIX_ONLY[name])
+        return
+    if name in _PARTIAL:
+        assert _PARTIAL[name] in _key_message(expected["message"]) and _PARTIAL[name] in str(info.value)
+        return
+    key = _key_message(expected["message"])
+    assert key in str(info.value), f"{name}: expected {key!r} in {str(info.value)!r}"
