@@ -301,6 +301,40 @@ def test_sink_mode_runs_the_host_loop_as_mindspore_cpu():
     assert strip_loss(rec.steps) == strip_loss(want["steps"])
 
 
+def test_initial_epoch_and_reused_loss_monitor():
+    net = T.make_net()
+    model = Model(net, T.make_loss(), T.make_optimizer(net))
+    lm, rec = LossMonitor(2), T.Recorder()
+    _, lines = capture(lambda: model.train(3, T.train_dataset(), callbacks=[lm, rec], initial_epoch=1))
+    _, lines2 = capture(lambda: model.train(1, T.train_dataset(), callbacks=[lm]))
+    want = FX["initial_epoch"]
+    assert_lines(lines, want["lines"])
+    assert_lines(lines2, want["lines_second_call"])
+    assert strip_loss(rec.steps) == strip_loss(want["steps"])
+
+
+class LogitsLabel(nn.Cell):
+    def __init__(self, net):
+        super().__init__(auto_prefix=False)
+        self.net = net
+
+    def construct(self, x, y):
+        return self.net(x), y
+
+
+def test_custom_eval_networks():
+    net = T.make_net()
+    ev = nn.WithEvalCell(net, T.make_loss())
+    model = Model(net, T.make_loss(), T.make_optimizer(net), metrics={"accuracy", "loss"}, eval_network=ev,
+                  eval_indexes=[0, 1, 2])
+    for got, want in ((model.eval(T.eval_dataset()), FX["eval_indexes"]),
+                      (Model(net, metrics={"accuracy"}, eval_network=LogitsLabel(net)).eval(T.eval_dataset()),
+                       FX["eval_no_indexes"])):
+        assert got.keys() == want.keys()
+        for k in want:
+            np.testing.assert_allclose(got[k], want[k], rtol=RTOL)
+
+
 def test_loss_scale_manager_goes_to_amp():
     from mindspore.amp import FixedLossScaleManager
     net = T.make_net()
@@ -385,6 +419,7 @@ def _reuse():
 
 
 def _error_cases():
+    from mindspore.amp import FixedLossScaleManager
     net = T.make_net()
     loss, opt = T.make_loss(), T.make_optimizer(net)
     x, y, _, _ = T.arrays()
@@ -412,6 +447,13 @@ def _error_cases():
         "fit_old_style_callback": lambda: Model(net, loss, opt, metrics={"accuracy"}).fit(
             1, T.train_dataset(), callbacks=[T.OldStyle()]),
         "dataset_reused_by_other_model": _reuse,
+        "network_not_cell": lambda: Model(1),
+        "predict_numpy": lambda: Model(net).predict(x),
+        "predict_empty": lambda: Model(net).predict(Tensor(np.zeros((0, 1, 6, 6), np.float32))),
+        "predict_backend_bad": lambda: Model(net).predict(Tensor(x), backend="x"),
+        "loss_scale_manager_without_optimizer": lambda: Model(net, loss, loss_scale_manager=FixedLossScaleManager()),
+        "fit_valid_frequency_bad": lambda: Model(net, loss, opt, metrics={"accuracy"}).fit(
+            1, T.train_dataset(), T.eval_dataset(), valid_frequency=1.5),
     }
 
 
@@ -419,7 +461,9 @@ _ERROR_CASES = ("eval_without_metrics", "metrics_without_loss_or_eval_network", 
                 "eval_indexes_bad", "initial_epoch_ge_epoch", "epoch_zero", "epoch_float", "sink_size_zero",
                 "sink_mode_not_bool", "three_columns_with_loss_fn", "three_columns_no_loss_fn",
                 "one_column_no_loss_fn", "three_columns_eval", "callbacks_not_callback", "callbacks_int",
-                "fit_valid_without_metrics", "fit_old_style_callback", "dataset_reused_by_other_model")
+                "fit_valid_without_metrics", "fit_old_style_callback", "dataset_reused_by_other_model",
+                "network_not_cell", "predict_numpy", "predict_empty", "predict_backend_bad",
+                "loss_scale_manager_without_optimizer", "fit_valid_frequency_bad")
 
 
 @pytest.mark.parametrize("case", _ERROR_CASES)
