@@ -436,6 +436,7 @@ def _error_cases():
         "epoch_zero": lambda: Model(net, loss, opt).train(0, T.train_dataset()),
         "epoch_float": lambda: Model(net, loss, opt).train(1.5, T.train_dataset()),
         "sink_size_zero": lambda: Model(net, loss, opt).train(1, T.train_dataset(), sink_size=0),
+        "sink_size_float": lambda: Model(net, loss, opt).train(1, T.train_dataset(), sink_size=1.5),
         "sink_mode_not_bool": lambda: Model(net, loss, opt).train(1, T.train_dataset(), dataset_sink_mode=1),
         "three_columns_with_loss_fn": lambda: Model(net, loss, opt).train(1, three()),
         "three_columns_no_loss_fn": lambda: Model(nn.WithLossCell(net, loss), None, opt).train(1, three()),
@@ -458,7 +459,7 @@ def _error_cases():
 
 
 _ERROR_CASES = ("eval_without_metrics", "metrics_without_loss_or_eval_network", "amp_without_optimizer", "bad_kwarg",
-                "eval_indexes_bad", "initial_epoch_ge_epoch", "epoch_zero", "epoch_float", "sink_size_zero",
+                "eval_indexes_bad", "initial_epoch_ge_epoch", "epoch_zero", "epoch_float", "sink_size_zero", "sink_size_float",
                 "sink_mode_not_bool", "three_columns_with_loss_fn", "three_columns_no_loss_fn",
                 "one_column_no_loss_fn", "three_columns_eval", "callbacks_not_callback", "callbacks_int",
                 "fit_valid_without_metrics", "fit_old_style_callback", "dataset_reused_by_other_model",
@@ -478,3 +479,22 @@ def test_errors_as_mindspore(case):
     got = str(info.value).splitlines()[0]
     got = re.sub(r"\{([^{}]*)\}", lambda m: "{" + ", ".join(sorted(m.group(1).split(", "))) + "}", got)
     assert got == msg
+
+
+def test_dataset_helper():
+    from mindspore.train import DatasetHelper, connect_network_with_dataset
+    want = FX["dataset_helper"]
+    helper = DatasetHelper(T.train_dataset(), dataset_sink_mode=False, epoch_num=2)
+    assert [[[list(t.shape) for t in row] for row in helper] for _ in range(2)] == want["epochs"]
+    assert [type(row).__name__ for row in DatasetHelper(T.train_dataset(), False)] == want["types"]
+
+    def err(fn):
+        try:
+            fn()
+        except Exception as e:  # noqa: BLE001 - the exception is the result
+            return "ERROR: %s: %s" % (type(e).__name__, str(e).splitlines()[0])
+        return "no error"
+    assert err(lambda: helper.sink_size()) == want["sink_size_non_sink"]
+    assert err(lambda: DatasetHelper(T.train_dataset(), False, sink_size=0)) == want["sink_size_zero"]
+    assert err(lambda: DatasetHelper(T.train_dataset(), False, sink_size=1.5)) == want["sink_size_float"]
+    assert err(lambda: connect_network_with_dataset(T.TinyNet(), helper)) == want["connect_non_sink"]

@@ -10,8 +10,9 @@ from msshim.nn.layer._conv_padding import check_bool
 
 
 def _check_is_int(value) -> int:
+    """``Validator.check_is_int`` without an argument name."""
     if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError(f"The input value must be int, but got '{type(value).__name__}'")
+        raise TypeError(f"The type of input value must be 'int', but got '{type(value).__name__}'.")
     return value
 
 
@@ -49,7 +50,10 @@ class DatasetHelper:
         return self.iter.__iter__()
 
     def sink_size(self) -> int:
-        """Steps per sink: ``sink_size``, or the dataset size when it was -1."""
+        """Steps per sink: ``sink_size``, or the dataset size when it was -1.  A non-sink helper has none:
+        AttributeError, as MindSpore's host iterator raises."""
+        if not self._sink_mode:
+            raise AttributeError("'_DatasetIterNormal' object has no attribute 'get_sink_size'")
         return self._sink_size
 
     def types_shapes(self):
