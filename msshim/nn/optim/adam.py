@@ -168,7 +168,7 @@ class AdamWeightDecay(Optimizer):
                 g = bucket.take(grads)
                 g = [gi if gi.dtype == p.dtype else gi.to(p.dtype) for gi, p in zip(g, params)]
                 _moments(m, v, g, float(one - _F32(self.beta1)), float(one - _F32(self.beta2)))
-                update = torch._foreach_div(m, _denominator(v, self.eps))
+                update = list(torch._foreach_div(m, _denominator(v, self.eps)))
                 for source, idx in bucket.decay:
                     decayed = torch._foreach_add([update[i] for i in idx], [params[i] for i in idx],
                                                  alpha=self._wd_value(source))

@@ -176,8 +176,8 @@ class Optimizer(Cell):
             self.dynamic_decay_flags = isinstance(weight_decay, Cell)
             self.exec_weight_decay = isinstance(weight_decay, Cell) or weight_decay > 0
             self.weight_decay = weight_decay if self.dynamic_decay_flags else Tensor(weight_decay, mstype.float32)
-        # MindSpore: a parameter that is already unique (every dense Parameter) needs no de-duplication.
-        self._unique = not any(param.unique for param in self.parameters)
+        # MindSpore: no de-duplication of sparse gradients when a parameter is flagged unique (default False).
+        self._unique = not any(getattr(param, "_unique", False) for param in self.parameters)
         self._user_parameters = [param.name for param in self.parameters]
         self.reciprocal_scale = Tensor(1.0 / self.loss_scale, mstype.float32)
         self.need_scale = self.loss_scale != 1.0
