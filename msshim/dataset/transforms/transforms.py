@@ -46,8 +46,9 @@ class TensorOperation:
         self.random = False
 
     def __call__(self, *input_tensor_list):
-        arrays = [_as_array(x) for x in input_tensor_list]
-        return self._execute(*arrays)
+        if len(input_tensor_list) == 1 and type(input_tensor_list[0]) is np.ndarray:
+            return self._execute(input_tensor_list[0])
+        return self._execute(*[_as_array(x) for x in input_tensor_list])
 
     def _execute(self, *arrays):
         raise NotImplementedError(f"{type(self).__name__} has to implement _execute().")

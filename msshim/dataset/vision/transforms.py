@@ -1,7 +1,6 @@
 """``mindspore.dataset.vision`` transforms on numpy images (HWC unless stated; <H, W> images are one channel).
 
-Results match MindSpore's CPU kernels: Rescale and Normalize compute like OpenCV's ``convertTo`` and return
-float32, HWC2CHW / ToTensor return contiguous CHW arrays, Resize follows ``cv::resize`` (see ``_resize.py``
+Results match MindSpore's CPU kernels: Rescale and Normalize compute in float32 as MindSpore does, HWC2CHW / ToTensor return contiguous CHW arrays, Resize follows ``cv::resize`` (see ``_resize.py``
 for the exactness of each interpolation), CenterCrop pads with zeros when the image is smaller than the crop.
 Deterministic transforms are ``_batchable``: ``batch`` applies them to a whole stacked batch at once.
 """
@@ -64,7 +63,7 @@ def _hw_axes(ndim: int, name: str):
 
 
 class Rescale(ImageTensorOperation):
-    """``output = image * rescale + shift`` as float32 (computed in double, as OpenCV's convertTo)."""
+    """``output = image * rescale + shift`` computed in float32 (bit-identical to MindSpore's kernel)."""
 
     _batchable = True
 
@@ -76,9 +75,10 @@ class Rescale(ImageTensorOperation):
         self.shift = shift
 
     def _image(self, img, ndim):
-        out = img.astype(np.float64) * self.rescale
-        out += self.shift
-        return out.astype(np.float32)
+        out = img.astype(np.float32)
+        out *= np.float32(self.rescale)
+        out += np.float32(self.shift)
+        return out
 
 
 class Normalize(ImageTensorOperation):
@@ -118,7 +118,8 @@ class Normalize(ImageTensorOperation):
         if channels != len(self.mean):
             raise pipeline_error("Normalize: number of channels does not match the size of mean and std vectors, "
                                  f"got channels: {channels}, size of mean: {len(self.mean)}")
-        out = img.astype(np.float32) - self._mean.reshape(shape)
+        out = img.astype(np.float32)
+        out -= self._mean.reshape(shape)
         out /= self._std.reshape(shape)
         return out
 
@@ -133,7 +134,8 @@ class HWC2CHW(ImageTensorOperation):
             return img
         if ndim != 3:
             raise pipeline_error(f"HWC2CHW: image shape should be <H,W> or <H,W,C>, but got rank: {ndim}")
-        return np.ascontiguousarray(np.moveaxis(img, -1, -3))
+        lead = img.ndim - 3
+        return np.ascontiguousarray(img.transpose(*range(lead), lead + 2, lead, lead + 1))
 
 
 def _check_resize_size(size) -> None:
@@ -258,8 +260,10 @@ class ToTensor(ImageTensorOperation):
             raise pipeline_error(f"ToTensor: input image is not in shape of <H,W,C> or <H,W>, but got rank: {ndim}")
         if ndim == 2:
             img = img[..., None]
-        out = img.astype(np.float32) / np.float32(255)
-        return np.ascontiguousarray(np.moveaxis(out, -1, -3)).astype(self._np_dtype, copy=False)
+        out = img.astype(np.float32) * np.float32(1.0 / 255.0)
+        lead = out.ndim - 3
+        out = np.ascontiguousarray(out.transpose(*range(lead), lead + 2, lead, lead + 1))
+        return out.astype(self._np_dtype, copy=False)
 
 
 class ToType(TypeCast):
