@@ -91,8 +91,21 @@ def test_eager(name):
                       FLOAT_TOLERANCE.get(name))
 
 
+@pytest.fixture
+def fresh_config():
+    """The dataset configuration as a new process has it (other tests set seeds)."""
+    from msshim.common import seed
+    from msshim.dataset.core import config
+    saved = dict(config._STATE), dict(seed._SEED)
+    config._STATE.update(seed=None, global_seed_at_set=None, num_parallel_workers=None, prefetch_size=16)
+    seed._SEED["seed"] = None
+    yield
+    config._STATE.update(saved[0])
+    seed._SEED.update(saved[1])
+
+
 @pytest.mark.parametrize("name", sorted(CASES["values"]))
-def test_value(name):
+def test_value(name, fresh_config):
     expected = CASES["values"][name]["value"]
     assert json.loads(json.dumps(pipelines.VALUES[name]())) == expected
 

@@ -68,6 +68,7 @@ def set_seed(seed: int) -> None:
         raise ValueError("seed given is not within the required range [0, UINT32_MAX(4294967295)].")
     _STATE["seed"] = seed
     _STATE["global_seed_at_set"] = _global_seed()
+    _TRANSFORM_RNG["rng"] = None  # random transforms restart their sequence
     random.seed(seed)
     numpy.random.seed(seed)
 
