@@ -107,6 +107,8 @@ def fresh_config():
 @pytest.mark.parametrize("name", sorted(CASES["values"]))
 def test_value(name, fresh_config):
     expected = CASES["values"][name]["value"]
+    if name == "config_workers_default" and expected[1] != os.cpu_count():
+        pytest.skip(f"recorded on a {expected[1]}-CPU machine (the default depends on the CPU count)")
     assert json.loads(json.dumps(pipelines.VALUES[name]())) == expected
 
 
@@ -131,7 +133,8 @@ _PREFIX_ONLY = {"compose_not_list": "Argument transforms list with value",
                 "map_nested_cell": None}
 # Pipeline errors where MindSpore's detail depends on its internals (which duplicate column it meets first):
 # the [ERROR] line's start is compared.
-_PARTIAL = {"zip_same_column": "Invalid data, duplicate column"}
+_PARTIAL = {"zip_same_column": "Invalid data, duplicate column",
+            "gen_workers_zero": "num_parallel_workers exceeds the boundary between 1 and"}  # (and the CPU count)
 
 
 @pytest.mark.parametrize("name", sorted(CASES["errors"]))
