@@ -32,6 +32,15 @@ def test_momentum_nesterov_follows_documented_formula():
     np.testing.assert_allclose(opt.moments[0].asnumpy(), [v, -1.9], rtol=1e-6)
 
 
+def test_adagrad_update_slots_false_keeps_accum():
+    # MindSpore docs: with update_slots=False ``accum`` is not updated (the 2.10 CPU kernel updates it anyway)
+    w = _param([1.0, 1.0])
+    opt = nn.Adagrad([w], accum=0.25, learning_rate=0.1, update_slots=False)
+    opt(_grads([1.0, -2.0]))
+    np.testing.assert_allclose(opt.accum[0].asnumpy(), [0.25, 0.25])
+    np.testing.assert_allclose(w.asnumpy(), [1 - 0.1 * 1 / 0.5, 1 + 0.1 * 2 / 0.5], rtol=1e-6)
+
+
 def test_grad_centralization_groups():
     """Groups with grad_centralization subtract the mean over axes 1.. from rank>=2 gradients whose dim 1 is a
     multiple of 16 (MindSpore's rule; its CPU wheel has no Centralization kernel)."""

@@ -4,5 +4,7 @@ from msshim.nn.optim.sgd import SGD
 from msshim.nn.optim.momentum import Momentum
 from msshim.nn.optim.adam import Adam, AdamWeightDecay
 from msshim.nn.optim.rmsprop import RMSProp
+from msshim.nn.optim.ada_grad import Adagrad
+from msshim.nn.optim.adamax import AdaMax
 
-__all__ = ["Optimizer", "SGD", "Momentum", "Adam", "AdamWeightDecay", "RMSProp"]
+__all__ = ["Optimizer", "SGD", "Momentum", "Adam", "AdamWeightDecay", "RMSProp", "Adagrad", "AdaMax"]

@@ -385,20 +385,21 @@ class Optimizer(Cell):
         self.group_params, self.group_lr = params, lrs
         self.group_weight_decay, self.group_grad_centralization = wds, gcs
 
-    def _clone_state(self, prefix: str, init: str = "zeros") -> ParameterTuple:
-        """``self.parameters.clone(prefix, init)`` with each copy on its parameter's device and dtype."""
-        fill = torch.zeros_like if init == "zeros" else torch.ones_like
+    def _clone_state(self, prefix: str, init="zeros") -> ParameterTuple:
+        """``self.parameters.clone(prefix, init)`` (init ``'zeros'``, ``'ones'`` or a number) with each copy on
+        its parameter's device and dtype."""
+        value = {"zeros": 0.0, "ones": 1.0}.get(init, init)
         out = []
         for p in self.parameters:
-            x = Parameter(fill(p._t, memory_format=torch.contiguous_format), name=prefix + "." + p.name,
-                          requires_grad=p.requires_grad)
+            data = torch.full_like(p._t, value, memory_format=torch.contiguous_format)
+            x = Parameter(data, name=prefix + "." + p.name, requires_grad=p.requires_grad)
             x.layerwise_parallel = p.layerwise_parallel
             x.parallel_optimizer = p.parallel_optimizer
             out.append(x)
         return ParameterTuple(out)
 
-    def _scalar_parameter(self, value: float, name: str) -> Parameter:
-        return Parameter(torch.tensor(value, dtype=torch.float32, device=self._device), name=name)
+    def _scalar_parameter(self, value: float, name: str, shape: tuple = ()) -> Parameter:
+        return Parameter(torch.full(shape, value, dtype=torch.float32, device=self._device), name=name)
 
     # ------------------------------------------------------------------ MindSpore's public helpers
     def flatten_gradients(self, gradients):
