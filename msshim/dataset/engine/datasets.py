@@ -641,9 +641,10 @@ class RepeatDataset(Dataset):
 
     def _static_size(self):
         n = self.children[0]._static_size()
-        if n is None:
-            return None
-        return -1 if self.count == -1 else n * self.count
+        if self.count == -1:
+            # MindSpore reports one pass of an endless repeat (counted on the child, never on the endless stream)
+            return n if n is not None else sum(1 for _ in self.children[0]._rows(_Context()))
+        return None if n is None else (n if n < 0 else n * self.count)
 
     def _rows(self, ctx):
         repeats = itertools.count() if self.count == -1 else range(self.count)

@@ -1,12 +1,12 @@
 """Image resizing as MindSpore's CPU kernel does it (OpenCV's ``cv::resize``), in numpy.
 
 Images are (..., H, W, C) arrays; every leading axis is a batch axis.  Coordinates map by pixel centres
-(``src = (dst + 0.5) * in / out - 0.5``) with OpenCV's border rules.  For uint8 LINEAR the 11-bit fixed-point
-coefficients and the vector-path rounding of ``VResizeLinearVec_32s8u`` are reproduced, and an exact 2x
-down-scale is OpenCV's rounded 2x2 average, so results are bit-exact on the vectorised part of a row (OpenCV's
-scalar tail may differ by one level).  CUBIC computes in float with OpenCV's A = -0.75 kernel (uint8 within
-one level); AREA reproduces OpenCV for down-scaling (exact fractional-overlap averaging) and is LINEAR when
-up-scaling.
+(``src = (dst + 0.5) * in / out - 0.5``) with OpenCV's border rules.  uint8 LINEAR uses OpenCV's 11-bit
+fixed-point coefficients and the rounding of its vector path, and an exact 2x down-scale is OpenCV's rounded
+2x2 average.  Against MindSpore 2.10 (tests/fixtures/dataset): NEAREST, AREA (down-scaling), float LINEAR and
+uint8 LINEAR down-scaling are bit-identical; uint8 LINEAR up-scaling gives 1-5% of pixels one level higher than
+MindSpore's OpenCV build; CUBIC computes in float64 with OpenCV's A = -0.75 kernel (uint8 within one level,
+float32 within 1e-6).  AREA up-scaling falls back to LINEAR.
 """
 from __future__ import annotations
 
