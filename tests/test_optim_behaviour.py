@@ -222,3 +222,38 @@ def test_cuda_state_lives_with_parameters():
         assert opt.global_step.asnumpy().tolist() == [1]
     finally:
         ms.set_context(device_target="CPU")
+
+
+def test_lamb_follows_documented_formula():
+    """MindSpore's CPU wheel has no Lamb kernel: check the documented update (trust ratio per tensor)."""
+    rs = np.random.RandomState(2)
+    w0, gamma0 = rs.uniform(-1, 1, (3, 4)), rs.uniform(0.5, 1.5, (4,))
+    w, gamma = _param(w0, "w"), _param(gamma0, "ln.gamma")
+    opt = nn.Lamb([w, gamma], 0.01, weight_decay=0.1)
+    ref = [w0.astype(np.float64), gamma0.astype(np.float64)]
+    m = [np.zeros_like(x) for x in ref]
+    v = [np.zeros_like(x) for x in ref]
+    for t in range(1, 4):
+        g = [rs.standard_normal(x.shape) for x in ref]
+        opt(_grads(*g))
+        for i, wd in enumerate((0.1, 0.0)):  # 'gamma' is not decayed
+            m[i] = 0.9 * m[i] + 0.1 * g[i]
+            v[i] = 0.999 * v[i] + 0.001 * g[i] ** 2
+            r = (m[i] / (1 - 0.9 ** t)) / (np.sqrt(v[i] / (1 - 0.999 ** t)) + 1e-6) + wd * ref[i]
+            ref[i] = ref[i] - 0.01 * np.linalg.norm(ref[i]) / np.linalg.norm(r) * r
+    np.testing.assert_allclose(w.asnumpy(), ref[0], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(gamma.asnumpy(), ref[1], rtol=1e-5, atol=1e-6)
+    assert [n for n, _ in opt.parameters_and_names()][-4:] == ["lamb_m.w", "lamb_m.ln.gamma", "lamb_v.w",
+                                                               "lamb_v.ln.gamma"]
+
+
+def test_ftrl_l1_uses_sign_of_linear():
+    """Documented FTRL: w = (sign(linear) * l1 - linear) / quadratic when |linear| > l1 (MindSpore 2.10's CPU
+    kernel uses +l1 for both signs)."""
+    w = _param([0.0, 0.0])
+    opt = nn.FTRL([w], initial_accum=1.0, learning_rate=1.0, l1=0.5, l2=0.0)
+    opt(_grads([2.0, -2.0]))
+    # accum 1 -> 5; linear = g - (sqrt(5) - 1) * 0 = +-2; w = (sign * 0.5 - linear) / sqrt(5)
+    np.testing.assert_allclose(w.asnumpy(), [(0.5 - 2.0) / np.sqrt(5.0), (-0.5 + 2.0) / np.sqrt(5.0)], rtol=1e-6)
+    np.testing.assert_allclose(opt.linear[0].asnumpy(), [2.0, -2.0])
+    np.testing.assert_allclose(opt.moments[0].asnumpy(), [5.0, 5.0])

@@ -6,5 +6,7 @@ from msshim.nn.optim.adam import Adam, AdamWeightDecay
 from msshim.nn.optim.rmsprop import RMSProp
 from msshim.nn.optim.ada_grad import Adagrad
 from msshim.nn.optim.adamax import AdaMax
+from msshim.nn.optim.lamb import Lamb
+from msshim.nn.optim.ftrl import FTRL
 
-__all__ = ["Optimizer", "SGD", "Momentum", "Adam", "AdamWeightDecay", "RMSProp", "Adagrad", "AdaMax"]
+__all__ = ["Optimizer", "SGD", "Momentum", "Adam", "AdamWeightDecay", "RMSProp", "Adagrad", "AdaMax", "Lamb", "FTRL"]
