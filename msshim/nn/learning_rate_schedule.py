@@ -16,7 +16,8 @@ from msshim.nn.cell import Cell
 from msshim.nn.optim._checks import (check_is_float, check_non_negative_float, check_positive_float,
                                      check_positive_int, check_value_type)
 
-__all__ = ["LearningRateSchedule", "ExponentialDecayLR", "NaturalExpDecayLR", "InverseDecayLR", "CosineDecayLR",
+# As in MindSpore, the base class is not re-exported by mindspore.nn (import it from this module).
+__all__ = ["ExponentialDecayLR", "NaturalExpDecayLR", "InverseDecayLR", "CosineDecayLR",
            "PolynomialDecayLR", "WarmUpLR"]
 
 
