@@ -239,6 +239,17 @@ class Cell(_Module):
                             f"but got type {type(child_cell)}.")
         self._modules[child_name] = child_cell
 
+    def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+                              error_msgs):
+        super()._load_from_state_dict(state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+                                      error_msgs)
+        # Own parameters may have dotted names (an optimizer's 'moments.fc.weight', a ParameterTuple's entries);
+        # torch's strict check takes the part before the dot for a child module and reports them as unexpected.
+        if strict and unexpected_keys:
+            own = {prefix + name for name in self._parameters if "." in name}
+            if own:
+                unexpected_keys[:] = [k for k in unexpected_keys if k not in own]
+
     # ------------------------------------------------------------------ traversal
     def cells_and_names(self, cells=None, name_prefix: str = "") -> Iterator[tuple[str, "Cell"]]:
         seen = cells if cells else set()
