@@ -7,3 +7,4 @@ from msshim.nn.wrap import *  # noqa: F401,F403
 from msshim.nn.optim import *  # noqa: F401,F403
 from msshim.nn.learning_rate_schedule import *  # noqa: F401,F403
 from msshim.nn.dynamic_lr import *  # noqa: F401,F403
+from msshim.nn.metrics import *  # noqa: F401,F403

@@ -18,4 +18,11 @@ _TABLE.update({name: "msshim.train.loss_scale_manager" for name in (
 _TABLE.update({"amp": "msshim.train.amp", "build_train_network": "msshim.train.amp",
                "loss_scale_manager": "msshim.train.loss_scale_manager"})
 
+_TABLE.update({name: "msshim.train.metrics" for name in (
+    "Accuracy", "BleuScore", "ConfusionMatrix", "ConfusionMatrixMetric", "CosineSimilarity", "Dice", "F1", "Fbeta",
+    "HausdorffDistance", "Loss", "MAE", "MSE", "MeanSurfaceDistance", "Metric", "OcclusionSensitivity",
+    "Perplexity", "Precision", "ROC", "Recall", "RootMeanSquareDistance", "Top1CategoricalAccuracy",
+    "Top5CategoricalAccuracy", "TopKCategoricalAccuracy", "auc", "get_metric_fn", "names", "rearrange_inputs")})
+_TABLE["metrics"] = "msshim.train.metrics"
+
 __getattr__, __dir__ = lazy_attributes(__name__, _TABLE, globals())
