@@ -18,23 +18,7 @@ import pytest
 HERE = pathlib.Path(__file__).resolve().parent / "fixtures" / "train"
 sys.path.insert(0, str(HERE))
 
-# TEMPORARY until mindspore.dataset, the losses and mindspore.train.metrics land (other agents' work)
-def _missing_pieces():
-    import importlib
-    try:
-        ds = importlib.import_module("mindspore.dataset")
-        nn_ = importlib.import_module("mindspore.nn")
-        importlib.import_module("msshim.train.metrics")
-        return not (hasattr(ds, "NumpySlicesDataset") and hasattr(nn_, "SoftmaxCrossEntropyWithLogits")
-                    and hasattr(nn_, "CrossEntropyLoss"))
-    except ImportError:
-        return True
-
-
-pytestmark = pytest.mark.skipif(_missing_pieces(), reason="needs mindspore.dataset, losses and metrics")
-
-if not _missing_pieces():
-    import train_nets as T  # noqa: E402
+import train_nets as T  # noqa: E402
 
 SEED = json.loads((HERE / "train.json").read_text())["seed003"]
 CKPT = str(HERE / "ms" / "resnet50-2_3.ckpt")
