@@ -319,6 +319,23 @@ def test_custom_eval_networks():
             np.testing.assert_allclose(got[k], want[k], rtol=RTOL)
 
 
+def test_fit_valid_frequency_list_and_model_without_optimizer():
+    net = T.make_net()
+    rec = T.Recorder()
+    Model(net, T.make_loss(), T.make_optimizer(net), metrics={"accuracy"}).fit(
+        3, T.train_dataset(), T.eval_dataset(), valid_frequency=[1, 3], callbacks=[rec])
+    assert rec.events == FX["valid_frequency"]["events"]
+
+    net = T.make_net()
+    rec = T.Recorder()
+    model = Model(net, T.make_loss())
+    model.train(2, T.train_dataset(), callbacks=[rec])
+    want = FX["no_optimizer"]
+    assert type(model.train_network).__name__ == want["train_network_type"]
+    assert rec.steps[0]["types"] == want["types"]
+    assert_losses(losses(rec), want["losses"])
+
+
 def test_loss_scale_manager_goes_to_amp():
     from mindspore.amp import FixedLossScaleManager
     net = T.make_net()
