@@ -1,6 +1,7 @@
 """Loss cells and loss functions against real MindSpore 2.10 (tests/fixtures/loss/make_loss.py wrote
 loss.npz + loss_cases.json): values, result dtypes, d(loss)/d(input 0) through torch autograd, and the exception
 type (and whether it comes from the constructor or the call) for bad input."""
+import importlib.util
 import json
 import os
 
@@ -13,6 +14,9 @@ from mindspore import Parameter, Tensor, nn, ops
 from msshim._runtime import RUNTIME
 
 HERE = os.path.join(os.path.dirname(__file__), "fixtures", "loss")
+_spec = importlib.util.spec_from_file_location("custom_losses", os.path.join(HERE, "custom_losses.py"))
+CUSTOM = importlib.util.module_from_spec(_spec)  # user losses written against the MindSpore API
+_spec.loader.exec_module(CUSTOM)
 DATA = np.load(os.path.join(HERE, "loss.npz"))
 with open(os.path.join(HERE, "loss_cases.json")) as _f:
     CASES = json.load(_f)["cases"]
@@ -50,10 +54,12 @@ def _build(c):
     for k in c["tkw"]:
         v = DATA[f"{cid}.kw.{k}"]
         kws[k] = v if k in c["raw"] else Parameter(Tensor(v), name=k) if k in c["params"] else Tensor(v)
+    for k, n in c.get("tuple_kw", {}).items():
+        kws[k] = tuple(Tensor(DATA[f"{cid}.kwt.{k}.{i}"]) for i in range(n))
     space, name = c["target"].split(".")
-    if space == "nn":
+    if space in ("nn", "custom"):
         def make():
-            return getattr(nn, name)(**c["kwargs"], **kws)
+            return getattr(nn if space == "nn" else CUSTOM, name)(**c["kwargs"], **kws)
     else:
         op = getattr(ops, name)
 
@@ -110,21 +116,37 @@ GRAD_CASES = [c for c in CASES if f"{c['id']}.grad" in DATA.files]
 
 @pytest.mark.parametrize("case", [pytest.param(c, id=c["id"]) for c in GRAD_CASES])
 def test_loss_grad(case):
-    """d(loss)/d(input 0) from torch autograd through the msshim loss (sensitivity 1 for unreduced losses, as
-    mindspore.grad uses) equals mindspore.grad's."""
+    """d(loss)/d(input 0) from ``mindspore.grad`` (msshim: torch autograd through the loss; sensitivity 1 for
+    unreduced losses) equals real MindSpore's."""
     make, args = _build(case)
-    f = make()
-    x = args[0]._t.clone().requires_grad_(True)
-    RUNTIME.grad_depth += 1  # what msshim's gradient functions do: record the autograd graph
+    g = ms.grad(make(), grad_position=0)(*args)
+    if case["id"] not in GRAD_DTYPE_DIFFERS:
+        assert str(g.dtype) == case["grad_dtype"]
+    ref = _bce_numpy(case)[1] if case["id"] in CPU_BUGS else DATA[case["id"] + ".grad"]
+    _close(g.asnumpy().astype(np.float32), ref, _rtol(case))
+
+
+def test_loss_backward_with_torch_tensors():
+    """Called with torch tensors, a loss cell follows torch semantics: torch.autograd sees the same gradient."""
+    case = next(c for c in CASES if c["id"] == "sce_sparse_mean")
+    x = torch.tensor(DATA["sce_sparse_mean.in0"], requires_grad=True)
+    loss = nn.SoftmaxCrossEntropyWithLogits(sparse=True, reduction="mean")(x, torch.tensor(DATA["sce_sparse_mean.in1"]))
+    assert isinstance(loss, torch.Tensor)
+    loss.backward()
+    _close(x.grad.numpy(), DATA["sce_sparse_mean.grad"], RTOL)
+    assert case["grad_dtype"] == "Float32"
+
+
+def test_loss_outside_grad_records_no_graph():
+    x = Tensor(DATA["bcel_mean.in0"])
+    out = nn.BCEWithLogitsLoss()(x, Tensor(DATA["bcel_mean.in1"]))
+    assert out._t.grad_fn is None
+    RUNTIME.grad_depth += 1
     try:
-        out = f(ms.common.tensor.wrap(x), *args[1:])._t
+        x._t.requires_grad_(True)
+        assert nn.BCEWithLogitsLoss()(x, Tensor(DATA["bcel_mean.in1"]))._t.grad_fn is not None
     finally:
         RUNTIME.grad_depth -= 1
-    (g,) = torch.autograd.grad(out, x, torch.ones_like(out))
-    if case["id"] not in GRAD_DTYPE_DIFFERS:
-        assert str(ms.common.dtype.from_torch(g.dtype)) == case["grad_dtype"]
-    ref = _bce_numpy(case)[1] if case["id"] in CPU_BUGS else DATA[case["id"] + ".grad"]
-    _close(g.detach().float().numpy(), ref, _rtol(case))
 
 
 def test_case_table_covers_the_losses():

@@ -34,13 +34,16 @@ class LossBase(Cell):
         return tuple(range(len(x.shape)))
 
     def _reduce(self, x: torch.Tensor, weights=None) -> torch.Tensor:
+        """``get_loss`` on torch tensors; ``weights`` None, a torch tensor, a Tensor or a number."""
         mode = ("mean" if self.average else "sum") if self.reduce else "none"
-        if weights is not None and not isinstance(weights, torch.Tensor):
-            weights = weights._t if isinstance(weights, Tensor) else None if weights == 1.0 else \
-                torch.tensor(weights, dtype=torch.float32)
+        if isinstance(weights, Tensor):
+            weights = weights._t
+        elif weights is not None and not isinstance(weights, torch.Tensor):
+            weights = None if weights == 1.0 else torch.tensor(float(weights), device=x.device)
         return reduce_loss(x, mode, weights)
 
     def get_loss(self, x, weights=1.0):
+        """``x * weights`` reduced by ``reduction`` in Float32, cast back to ``x``'s dtype."""
         return wrap(self._reduce(x._t, weights))
 
     def construct(self, logits, labels):

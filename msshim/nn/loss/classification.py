@@ -11,7 +11,7 @@ from msshim.nn.loss._base import LossBase, check_float_range, check_type_name, t
 from msshim.ops.function import loss_func as LF
 
 __all__ = ["SoftmaxCrossEntropyWithLogits", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss",
-           "FocalLoss"]
+           "FocalLoss", "SampledSoftmaxLoss"]
 
 _F16_F32 = (torch.float16, torch.float32)
 
@@ -46,6 +46,9 @@ class SoftmaxCrossEntropyWithLogits(LossBase):
         if self.sparse:
             if self.reduction == "mean":
                 return wrap(LF.sparse_softmax_cross_entropy(x, y))
+            loss = LF.sparse_softmax_cross_entropy_rows(x, y)
+            if loss is not None:
+                return wrap(self._reduce(loss))
             y = LF.one_hot_labels(y, x.shape[-1] if x.dim() else 1)
         return wrap(self._reduce(LF.softmax_cross_entropy(x, y)))
 
@@ -94,7 +97,9 @@ class CrossEntropyLoss(LossBase):
         x, y = tensor_of(logits, "logits", self.cls_name), tensor_of(labels, "labels", self.cls_name)
         _check_cross_entropy_inputs(x, y, self.cls_name)
         w = None if self.weight is None else self.weight._t
-        return wrap(LF.cross_entropy_t(x, y, w, self.ignore_index, self.reduction, self.label_smoothing))
+        args = (x, y, w, self.ignore_index, self.reduction, self.label_smoothing)
+        out = LF.cross_entropy_fused(*args)
+        return wrap(out if out is not None else LF.cross_entropy_t(*args))
 
 
 class NLLLoss(LossBase):
@@ -192,3 +197,79 @@ class FocalLoss(LossBase):
         focal = torch.pow(1 - prob, self.gamma)
         loss = (-focal * log_p).mean(1) if index is not None else (-focal * y * log_p).mean(-1)
         return wrap(self._reduce(loss))
+
+
+class SampledSoftmaxLoss(LossBase):
+    """``SampledSoftmaxLoss(num_sampled, num_classes, num_true=1, sampled_values=None, remove_accidental_hits=True,
+    seed=0, reduction='none')`` (deprecated in MindSpore 2.8): softmax cross-entropy over the true classes and
+    ``num_sampled`` sampled classes, with logits ``x W^T + b`` corrected by ``-log(expected count)``.  Called as
+    ``(weights (C, dim), biases (C,), labels (N, num_true), logits (N, dim))``; returns the per-example loss
+    ``(N,)`` whatever ``reduction`` says, as MindSpore does.
+
+    With ``sampled_values=(sampled, true_expected_count, sampled_expected_count)`` the result is exactly
+    MindSpore's.  Without, classes are drawn uniformly without replacement from torch's generator (skipping the
+    labels when ``remove_accidental_hits``), with expected counts ``num_sampled / num_classes``: the same
+    distribution as MindSpore's UniformCandidateSampler, not the same draws.
+    """
+
+    def __init__(self, num_sampled, num_classes, num_true=1, sampled_values=None, remove_accidental_hits=True,
+                 seed=0, reduction="none"):
+        super().__init__(reduction)
+        cls = self.cls_name
+        if num_true < 1:
+            raise ValueError(f"For '{cls}', the 'num_true' must be greater than or equal to 1, but got {num_true}.")
+        if seed < 0:
+            raise ValueError(f"For '{cls}', the 'seed' must be greater than or equal to 0, but got {seed}.")
+        if num_sampled > num_classes:
+            raise ValueError(f"For '{cls}', the 'num_sampled' must be smaller than or equal to 'num_classes', but got "
+                             f"'num_sampled': {num_sampled} and 'num_classes': {num_classes}.")
+        if num_true > num_classes:
+            raise ValueError(f"For '{cls}', the 'num_true' must be smaller than or equal to 'num_classes', but got "
+                             f"'num_true': {num_true} amd 'num_classes': {num_classes}.")
+        if sampled_values is not None:
+            if not isinstance(sampled_values, (list, tuple)):
+                raise TypeError(f"For '{cls}', the type of 'sampled_values' must be a list or tuple, but got "
+                                f"{type(sampled_values).__name__}.")
+            if len(sampled_values) != 3:
+                raise ValueError(f"For '{cls}', the length of 'sampled_values' must be equal to 3,but got "
+                                 f"{len(sampled_values)}.")
+        self.num_sampled, self.num_classes, self.num_true = num_sampled, num_classes, num_true
+        self.sampled_values = sampled_values
+        self.remove_accidental_hits = remove_accidental_hits
+        self.seed = seed
+        self._generator = None
+
+    def _sample(self, labels: torch.Tensor) -> tuple:
+        if self._generator is None:
+            self._generator = torch.Generator().manual_seed(self.seed) if self.seed else None
+        scores = torch.rand(self.num_classes, generator=self._generator)
+        if self.remove_accidental_hits:
+            scores[labels.reshape(-1).long().cpu()] = 2.0  # never among the smallest
+        sampled = torch.argsort(scores)[:self.num_sampled].to(device=labels.device, dtype=torch.int32)
+        p = self.num_sampled / self.num_classes
+        return (sampled, torch.full(labels.shape, p, device=labels.device),
+                torch.full((self.num_sampled,), p, device=labels.device))
+
+    def construct(self, weights, biases, labels, logits):
+        cls = self.cls_name
+        w, b = tensor_of(weights, "weights", cls), tensor_of(biases, "biases", cls)
+        y, x = tensor_of(labels, "labels", cls), tensor_of(logits, "logits", cls)
+        check_type_name("labels", y, (torch.int32, torch.int64), cls)
+        y = y.reshape(-1, self.num_true).long()
+        if self.sampled_values is None:
+            sampled, true_expected, sampled_expected = self._sample(y)
+        else:
+            sampled, true_expected, sampled_expected = (tensor_of(v, "sampled_values", cls)
+                                                        for v in self.sampled_values)
+        sampled = sampled.long()
+        n_dim = w.shape[1]
+        true_w = w[y.reshape(-1)].reshape(-1, self.num_true, n_dim)
+        true_logits = (x.unsqueeze(1) * true_w).sum(-1) + b[y.reshape(-1)].reshape(-1, self.num_true)
+        sampled_logits = x @ w[sampled].T + b[sampled]
+        true_logits = true_logits - torch.log(true_expected.to(true_logits.dtype))
+        sampled_logits = sampled_logits - torch.log(sampled_expected.to(sampled_logits.dtype))
+        out_logits = torch.cat((true_logits, sampled_logits), 1)
+        out_labels = torch.cat((torch.ones_like(true_logits) / self.num_true, torch.zeros_like(sampled_logits)), 1)
+        stable = torch.exp(out_logits - out_logits.amax(1, keepdim=True))
+        pred = stable / stable.sum(1, keepdim=True)
+        return wrap(-(out_labels * torch.log(pred + 1.0e-20)).sum(1))

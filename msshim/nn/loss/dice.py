@@ -25,8 +25,8 @@ class DiceLoss(LossBase):
     def construct(self, logits, label):
         x, y = tensor_of(logits, "logits", self.cls_name), tensor_of(label, "labels", self.cls_name)
         if x.shape != y.shape:
-            raise ValueError(f"For '{self.cls_name}', the 'logits_shape' must be equal to 'label_shape', but got "
-                             f"{tuple(x.shape)} and {tuple(y.shape)}.")
+            raise ValueError(f"For '{self.cls_name}', the 'logits_shape' should be = label_shape: {tuple(y.shape)}, "
+                             f"but got {tuple(x.shape)}.")
         for t, name in ((x, "logits"), (y, "labels")):
             if t.dtype == torch.uint8:
                 raise TypeError(f"For '{self.cls_name}', the dtype of '{name}' can not be uint8.")

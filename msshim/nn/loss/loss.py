@@ -1,7 +1,7 @@
 """``mindspore.nn.loss.loss``: every loss cell (defined by kind in the sibling modules)."""
 from msshim.nn.loss._base import LossBase
 from msshim.nn.loss.classification import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, FocalLoss, NLLLoss,
-                                           SoftmaxCrossEntropyWithLogits)
+                                           SampledSoftmaxLoss, SoftmaxCrossEntropyWithLogits)
 from msshim.nn.loss.dice import DiceLoss, MultiClassDiceLoss
 from msshim.nn.loss.margin import (CosineEmbeddingLoss, HingeEmbeddingLoss, MarginRankingLoss, MultilabelMarginLoss,
                                    MultiLabelSoftMarginLoss, MultiMarginLoss, SoftMarginLoss, TripletMarginLoss,
@@ -14,4 +14,4 @@ __all__ = ["LossBase", "L1Loss", "CTCLoss", "MSELoss", "SmoothL1Loss", "SoftMarg
            "CosineEmbeddingLoss", "TripletMarginWithDistanceLoss", "PoissonNLLLoss",
            "MultiLabelSoftMarginLoss", "DiceLoss", "MultiClassDiceLoss", "MultilabelMarginLoss",
            "RMSELoss", "MAELoss", "HuberLoss", "CrossEntropyLoss", "NLLLoss", "KLDivLoss", "MarginRankingLoss",
-           "GaussianNLLLoss", "HingeEmbeddingLoss", "TripletMarginLoss", "L1LossExt"]
+           "GaussianNLLLoss", "HingeEmbeddingLoss", "TripletMarginLoss", "L1LossExt", "SampledSoftmaxLoss"]

@@ -241,8 +241,22 @@ def _nll(inputs: torch.Tensor, target: torch.Tensor, target_dim: int, weight, ig
     return (1.0 - label_smoothing) * loss + eps_i * smooth
 
 
+def _torch_reduction(reduction) -> str:
+    return reduction if reduction in ("mean", "sum") else "none"
+
+
 def nll(x: torch.Tensor, y: torch.Tensor, w, ignore_index, reduction: str, label_smoothing: float) -> torch.Tensor:
-    """``ops.nll_loss`` on torch tensors: 1-D, 2-D (class axis -1), 4-D and other N-D inputs (class axis 1)."""
+    """``ops.nll_loss`` on torch tensors: 1-D, 2-D (class axis -1), 4-D and other N-D inputs (class axis 1).
+
+    Without label smoothing torch's fused ``nll_loss`` computes the same thing; whatever it refuses (negative
+    labels, which MindSpore counts from the end, out-of-range labels, odd shapes or dtypes) goes through the
+    general path below, which reproduces MindSpore's results and errors."""
+    if not label_smoothing and isinstance(ignore_index, int) and y.dtype in _INDEX_TYPES and \
+            (w is None or w.dtype == x.dtype):
+        try:
+            return F.nll_loss(x, y.long(), w, ignore_index=ignore_index, reduction=_torch_reduction(reduction))
+        except (RuntimeError, IndexError, ValueError):
+            pass
     if x.dim() in (1, 2):
         return _nll(x, y, -1 if x.dim() == 2 else 0, w, ignore_index, reduction, label_smoothing)
     if x.dim() == 4:
@@ -313,6 +327,11 @@ def _broadcastable(a, b) -> bool:
         return False
 
 
+def _broadcasts_to(shape, target) -> bool:
+    """Whether ``shape`` broadcasts to exactly ``target`` (without growing it)."""
+    return _broadcastable(shape, target) and tuple(torch.broadcast_shapes(shape, target)) == tuple(target)
+
+
 def cross_entropy_t(x: torch.Tensor, y: torch.Tensor, w, ignore_index, reduction: str,
                     label_smoothing: float) -> torch.Tensor:
     class_dim = 0 if x.dim() == 1 else 1
@@ -326,6 +345,20 @@ def cross_entropy_t(x: torch.Tensor, y: torch.Tensor, w, ignore_index, reduction
     return nll(logp, y, w, ignore_index, reduction, label_smoothing)
 
 
+def cross_entropy_fused(x: torch.Tensor, y: torch.Tensor, w, ignore_index, reduction: str,
+                        label_smoothing: float):
+    """torch's fused ``cross_entropy`` where it computes exactly MindSpore's class-index formula (including
+    label smoothing), else None (then :func:`cross_entropy_t` handles it)."""
+    if y.dtype not in _INDEX_TYPES or not isinstance(ignore_index, int) or label_smoothing > 1.0 or \
+            (w is not None and w.dtype != x.dtype):
+        return None
+    try:
+        return F.cross_entropy(x, y.long(), w, ignore_index=ignore_index, reduction=_torch_reduction(reduction),
+                               label_smoothing=label_smoothing)
+    except (RuntimeError, IndexError, ValueError):
+        return None
+
+
 def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0) -> Tensor:
     """Float16/Float32 targets are class probabilities; other targets are class indices (``log_softmax`` +
     ``nll_loss``).  Reductions as in :func:`nll_loss` (``'mean'`` divides by the summed weights of the
@@ -334,7 +367,8 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     y = _t(target, "cross_entropy_loss", "target")
     w = None if weight is None else _t(weight, "cross_entropy_loss", "weight")
     _check_cross_entropy_args(x, ignore_index, reduction, label_smoothing)
-    return wrap(cross_entropy_t(x, y, w, ignore_index, reduction, label_smoothing))
+    out = cross_entropy_fused(x, y, w, ignore_index, reduction, label_smoothing)
+    return wrap(out if out is not None else cross_entropy_t(x, y, w, ignore_index, reduction, label_smoothing))
 
 
 # ----------------------------------------------------------------------------------- softmax cross-entropy
@@ -385,6 +419,18 @@ def one_hot_labels(labels: torch.Tensor, depth: int) -> torch.Tensor:
     return (labels.unsqueeze(-1) == classes).to(torch.float32)
 
 
+def sparse_softmax_cross_entropy_rows(x: torch.Tensor, y: torch.Tensor):
+    """Per-row loss of 2-D Float32 logits and in-range Int32/Int64 labels by torch's fused kernel (the same
+    values and gradient as one-hot + SoftmaxCrossEntropyWithLogits); None when the general path must decide
+    (other dtypes or shapes, out-of-range labels)."""
+    if x.dtype != torch.float32 or y.dtype not in _INDEX_TYPES or x.dim() != 2 or y.shape != x.shape[:1]:
+        return None
+    try:
+        return F.cross_entropy(x, y.long(), reduction="none", ignore_index=_NO_IGNORE)
+    except (RuntimeError, IndexError):
+        return None
+
+
 _NO_IGNORE = -(2 ** 63)  # F.cross_entropy must not skip any label (torch's default ignore_index is -100)
 
 
@@ -399,10 +445,10 @@ def sparse_softmax_cross_entropy(x: torch.Tensor, y: torch.Tensor) -> torch.Tens
     if x.dim() < 1 or y.shape != x.shape[:-1]:
         raise ValueError("Labels shape value must be equal to the Features except the last dimension of Features")
     c = x.shape[-1]
-    xs = x.reshape(-1, c)
+    xs, ys = (x, y) if x.dim() == 2 else (x.reshape(-1, c), y.reshape(-1))
     xs = xs.float() if xs.dtype in _HALF else xs
     try:
-        loss = F.cross_entropy(xs, y.reshape(-1).long(), ignore_index=_NO_IGNORE)
+        loss = F.cross_entropy(xs, ys.long(), ignore_index=_NO_IGNORE)
     except (IndexError, RuntimeError):
         bad = y[(y < 0) | (y >= c)].reshape(-1)
         if not bad.numel():
@@ -412,7 +458,7 @@ def sparse_softmax_cross_entropy(x: torch.Tensor, y: torch.Tensor) -> torch.Tens
         rel = ">= 0" if v < 0 else "<= class_num"
         raise MSRuntimeError(f"For '{prim}' got error label! label[index] must {rel}, but got index = {idx} "
                              f"label[index] = {v} and class_num = {c}") from None
-    return loss.to(x.dtype)
+    return loss if loss.dtype == x.dtype else loss.to(x.dtype)
 
 
 # ------------------------------------------------------------------------------------------ binary losses
@@ -494,8 +540,7 @@ def bce_with_logits(x: torch.Tensor, y: torch.Tensor, w, pw, reduction: str) -> 
         raise ValueError(f"For '{prim}', two inputs 'input' and 'target' shape are not equal, 'input' shape: "
                          f"{ms_shape(x)}, 'target' shape: {ms_shape(y)}")
     for t, name in ((w, "weight"), (pw, "pos_weight")):
-        if t is not None and not _broadcastable(t.shape, x.shape) or \
-                t is not None and torch.broadcast_shapes(t.shape, x.shape) != x.shape:
+        if t is not None and not _broadcasts_to(t.shape, x.shape):
             raise ValueError(f"For '{prim}', the shape of '{name}' can not broadcast to the shape of 'input'.")
     f32 = torch.float32
     out = F.binary_cross_entropy_with_logits(
