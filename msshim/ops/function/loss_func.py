@@ -164,8 +164,9 @@ def huber_loss(input, target, reduction="mean", delta=1.0) -> Tensor:
 def kl_div(logits, labels, reduction="mean") -> Tensor:
     """``sum(labels * (log(labels) - logits))`` reduced by ``'mean'`` (over all elements), ``'batchmean'``,
     ``'sum'`` or ``'none'``."""
-    if reduction not in ("none", "mean", "batchmean", "sum"):
-        raise ValueError(f"For 'kl_div', the 'reduction' must be str and must be in '['none', 'mean', 'batchmean', "
+    if reduction not in ("none", "mean", "batchmean", "sum"):  # a str is refused by the KLDivLoss primitive
+        op = "KLDivLoss" if isinstance(reduction, str) else "kl_div"
+        raise ValueError(f"For '{op}', the 'reduction' must be str and must be in '['none', 'mean', 'batchmean', "
                          f"'sum']', but got '{reduction}'.")
     x, y = _t(logits, "kl_div", "logits"), _t(labels, "kl_div", "labels")
     loss = F.kl_div(x, y, reduction="none")
