@@ -42,6 +42,8 @@ _TABLE.update({
 # (``amp`` stays the top-level ``mindspore.amp`` module, not ``mindspore.train.amp``)
 from msshim.train import _TABLE as _TRAIN_TABLE  # noqa: E402
 
-_TABLE.update({name: module for name, module in _TRAIN_TABLE.items() if name not in _TABLE and name != "amp"})
+_TRAIN_SUBMODULES = ("amp", "metrics", "callback", "serialization", "dataset_helper", "loss_scale_manager")
+_TABLE.update({name: module for name, module in _TRAIN_TABLE.items()
+               if name not in _TABLE and name not in _TRAIN_SUBMODULES and name != "get_metrics"})
 
 __getattr__, __dir__ = lazy_attributes(__name__, _TABLE, globals())

@@ -3,6 +3,8 @@
 The MindSpore results asserted here were observed with real MindSpore 2.10 (load_param_into_net on a Momentum
 optimizer): a missing state entry is reported, not raised, with or without strict_load; a dtype mismatch raises
 RuntimeError only under strict_load."""
+import os
+
 import numpy as np
 import pytest
 import torch
@@ -65,3 +67,24 @@ def test_torch_optimizer_trains_a_cell_with_torch_tensors():
         opt.step()
         losses.append(loss.item())
     assert losses[-1] < losses[0] * 0.5
+
+
+@pytest.mark.parametrize("statement", [
+    "import msshim as m; m.ops", "import msshim.train.metrics", "import msshim.ops.function.loss_func",
+    "import msshim.nn.loss", "import msshim as m; m.Accuracy", "import msshim.nn.optim", "import msshim.amp",
+    "import msshim.train.callback", "import msshim.dataset", "import msshim.nn.metrics"])
+def test_every_entry_point_imports_first(statement):
+    """Training modules reach across nn, ops and train: each must import in a fresh interpreter on its own."""
+    import subprocess
+    import sys
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    done = subprocess.run([sys.executable, "-c", statement], cwd=root, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_primitive_sparse_softmax_cross_entropy_rejects_negative_labels():
+    """MindSpore's kernel raises for a label outside [0, C) (torch would skip -100 as its ignore_index)."""
+    x = Tensor(np.ones((2, 3), np.float32))
+    with pytest.raises(RuntimeError, match="label"):
+        ms.ops.SparseSoftmaxCrossEntropyWithLogits()(x, Tensor(np.array([0, -100], np.int32)))

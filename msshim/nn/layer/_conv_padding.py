@@ -15,12 +15,9 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from msshim.common._errors import MSRuntimeError  # noqa: F401  (re-exported for the layers)
+
 # ---------------------------------------------------------------------------------------------- checks
-
-
-class MSRuntimeError(RuntimeError):
-    """A RuntimeError MindSpore itself raises (e.g. a channel mismatch in Conv2D).  Being a subclass, it
-    passes through ``Cell.forward`` unchanged instead of being re-reported as a shape ValueError."""
 
 
 def _prefix(prim_name: str | None) -> str:

@@ -23,7 +23,7 @@ import torch
 import torch.nn.functional as F
 
 from msshim.common.tensor import Tensor, wrap
-from msshim.nn.layer._conv_padding import MSRuntimeError
+from msshim.common._errors import MSRuntimeError
 from msshim.ops.function._utils import broadcast_error, check_tensor, ms_dtype_name, ms_shape
 
 __all__ = ["l1_loss", "mse_loss", "smooth_l1_loss", "huber_loss", "kl_div", "cross_entropy", "nll_loss",

@@ -254,11 +254,7 @@ class SoftmaxCrossEntropyWithLogits(Op):
     def __call__(self, logits, labels):
         x = check_tensor(logits, "SoftmaxCrossEntropyWithLogits", "logits")
         y = check_tensor(labels, "SoftmaxCrossEntropyWithLogits", "labels")
-        if x.shape != y.shape:
-            raise ValueError(f"For 'SoftmaxCrossEntropyWithLogits', the shape of 'logits' and 'labels' must be the "
-                             f"same, but got {tuple(x.shape)} and {tuple(y.shape)}.")
-        logp = torch.log_softmax(x, -1)
-        return wrap(-(y * logp).sum(-1)), wrap(torch.softmax(x, -1) - y)
+        return wrap(LF.softmax_cross_entropy(x, y)), wrap(torch.softmax(x, -1) - y)
 
 
 class SparseSoftmaxCrossEntropyWithLogits(Op):
@@ -270,11 +266,11 @@ class SparseSoftmaxCrossEntropyWithLogits(Op):
 
     def __call__(self, logits, labels):
         x = check_tensor(logits, "SparseSoftmaxCrossEntropyWithLogits", "logits")
-        y = check_tensor(labels, "SparseSoftmaxCrossEntropyWithLogits", "labels").long()
+        y = check_tensor(labels, "SparseSoftmaxCrossEntropyWithLogits", "labels")
         if self.attrs["is_grad"]:
-            grad = torch.softmax(x, -1) - F.one_hot(y, x.shape[-1]).to(x.dtype)
+            grad = torch.softmax(x, -1) - F.one_hot(y.long(), x.shape[-1]).to(x.dtype)
             return wrap(grad / x.shape[0])
-        return wrap(F.cross_entropy(x, y))
+        return wrap(LF.sparse_softmax_cross_entropy(x, y))
 
 
 class SmoothL1Loss(Op):
