@@ -109,12 +109,7 @@ class Cell(_Module):
             return self._forward_cast(args, kwargs)
         if not self._builtin_layer:
             return self.construct(*args, **kwargs)
-        try:
-            return self.construct(*args, **kwargs)
-        except RuntimeError as e:
-            if type(e) is not RuntimeError:
-                raise
-            raise _layer_error(self, args, e) from None
+        return self._run_construct(args, kwargs)
 
     def _forward_cast(self, args: tuple, kwargs: dict):
         """to_float / amp: floating inputs cast to the cell's type; under amp O1 the outputs go back to float32
