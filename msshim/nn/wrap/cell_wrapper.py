@@ -90,21 +90,14 @@ class ForwardValueAndGrad(Cell):
         self.get_all = get_all
         self.get_by_list = get_by_list
         self.sens_param = sens_param
+        self.grad = GradOperation(get_all=get_all, get_by_list=get_by_list, sens_param=sens_param)
 
     def construct(self, *inputs):
         sens = None
         if self.sens_param:
             inputs, sens = inputs[:-1], inputs[-1]
-        positions = tuple(range(len(inputs))) if self.get_all else None if self.get_by_list else (0,)
         weights = list(self.weights) if self.get_by_list else None
-        loss, input_grads, weight_grads = differentiate(self.network, inputs, {}, positions, weights, False, sens)
-        if self.get_all and self.get_by_list:
-            return loss, (input_grads, weight_grads)
-        if self.get_by_list:
-            return loss, weight_grads
-        if self.get_all:
-            return loss, input_grads
-        return loss, input_grads[0] if input_grads else ()
+        return self.grad.value_and_grad(self.network, weights, inputs, {}, sens)
 
 
 def _grad_reducer(weights: ParameterTuple):

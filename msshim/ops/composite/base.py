@@ -32,26 +32,31 @@ class GradOperation:
         self.get_by_list = get_by_list
         self.sens_param = sens_param
 
-    def __call__(self, fn: Callable, weights=None) -> Callable:
-        params = None
+    def _weights(self, fn: Callable, weights) -> list | None:
+        if not self.get_by_list:
+            return None
+        if weights is None and hasattr(fn, "trainable_params"):
+            weights = fn.trainable_params()
+        return weights_list(weights) if weights is not None else []
+
+    def value_and_grad(self, fn: Callable, params: list | None, args: tuple, kwargs: dict, sens=None):
+        """``(fn's outputs, gradients structured by this operation's flags)`` from one forward pass."""
+        positions = tuple(range(len(args))) if self.get_all else None if self.get_by_list else (0,)
+        out, input_grads, weight_grads = differentiate(fn, args, kwargs, positions, params, False, sens)
+        if self.get_by_list and self.get_all:
+            return out, (input_grads, weight_grads)
         if self.get_by_list:
-            if weights is None and hasattr(fn, "trainable_params"):
-                weights = fn.trainable_params()
-            params = weights_list(weights) if weights is not None else []
+            return out, weight_grads
+        if self.get_all:
+            return out, input_grads
+        return out, input_grads[0] if input_grads else ()
+
+    def __call__(self, fn: Callable, weights=None) -> Callable:
+        params = self._weights(fn, weights)
 
         def after_grad(*args, **kwargs):
             args, kwargs, sens = _split_sens(args, kwargs, self.sens_param)
-            positions = tuple(range(len(args))) if self.get_all else (0,) if not self.get_by_list else None
-            if self.get_all and self.get_by_list:
-                positions = tuple(range(len(args)))
-            _, input_grads, weight_grads = differentiate(fn, args, kwargs, positions, params, False, sens)
-            if self.get_by_list and self.get_all:
-                return input_grads, weight_grads
-            if self.get_by_list:
-                return weight_grads
-            if self.get_all:
-                return input_grads
-            return input_grads[0] if input_grads else ()
+            return self.value_and_grad(fn, params, args, kwargs, sens)[1]
 
         return after_grad
 
