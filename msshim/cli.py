@@ -2,6 +2,10 @@
 
 ``msshim run script.py [args]`` (also ``python -m msshim run ...``) runs an unchanged MindSpore script with
 ``import mindspore`` resolved to msshim; ``msshim demo`` runs the end-to-end demonstration.
+
+Other subcommands (``convert``, ``inspect``) come from the ``converters`` package, which builds on msshim:
+msshim never imports it, it registers them through the ``msshim.commands`` entry-point group (each entry
+point is a function ``register(subparsers)`` adding its subparser with a ``func`` default).
 """
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import argparse
 import os
 import runpy
 import sys
+from importlib.metadata import entry_points
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -42,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--device", choices=["auto", "CPU", "GPU"], default="auto",
                       help="where to run (auto: GPU when CUDA is available)")
     demo.set_defaults(func=_demo)
+    for plugin in sorted(entry_points(group="msshim.commands"), key=lambda e: e.name):
+        plugin.load()(sub)
     return parser
 
 
