@@ -1,30 +1,23 @@
-"""The input handling Precision and Recall share: one-hot / index labels -> per-class 0/1 matrices."""
+"""What Precision and Recall share: one-hot / index labels -> per-class 0/1 matrices, and the counting itself
+(they differ only in the denominator: predicted positives vs actual positives)."""
 from __future__ import annotations
+
+import sys
 
 import numpy as np
 
-from msshim.train.metrics.metric import _check_onehot_data
+from msshim.train.metrics.metric import EvaluationBase, _check_class_num, _class_indices, rearrange_inputs
 
 
 def prepare(metric, name: str, inputs) -> tuple:
     """``(y_pred, y)`` as ``(samples, classes)`` 0/1 arrays (classification: argmax of the scores vs one-hot of
     the labels; multilabel: the arrays with axis 1 moved first and flattened)."""
-    if len(inputs) != 2:
-        raise ValueError("For '{}.update', it needs 2 inputs (predicted value, true value), "
-                         "but got {}.".format(name, len(inputs)))
-    y_pred = metric._convert_data(inputs[0])
-    y = metric._convert_data(inputs[1])
-    if metric._type == "classification" and y_pred.ndim == y.ndim and _check_onehot_data(y):
-        y = y.argmax(axis=1)
+    y_pred, y = metric._two_inputs(inputs, name)
+    if metric._type == "classification":
+        y = _class_indices(y_pred, y)
     metric._check_shape(y_pred, y)
     metric._check_value(y_pred, y)
-    if metric._class_num == 0:
-        metric._class_num = y_pred.shape[1]
-    elif y_pred.shape[1] != metric._class_num:
-        raise ValueError("For '{}.update', class number not match, last input predicted data contain {} "
-                         "classes, but current predicted data contain {} classes, please check your predicted "
-                         "value(inputs[0]).".format(name, metric._class_num, y_pred.shape[1]))
-    class_num = metric._class_num
+    class_num = _check_class_num(metric, y_pred, name)
     if metric._type == "classification":
         if y.max() + 1 > class_num:
             raise ValueError("For '{}.update', predicted value (input[0]) should have the same classes number as "
@@ -42,3 +35,57 @@ def check_average(average, name: str) -> None:
     if not isinstance(average, bool):
         raise TypeError(f"For '{name}', the type of 'average' should be 'bool', but got type "
                         f"'{type(average).__name__}'.")
+
+
+class PrecisionRecall(EvaluationBase):
+    """``true positives / (denominator + eps)`` per class; subclasses name the metric and pick the denominator.
+    Multilabel ``eval(average=True)`` is the mean of the per-sample ratios over all updates."""
+
+    _name = ""
+
+    def __init__(self, eval_type="classification"):
+        super().__init__(eval_type)
+        self.eps = sys.float_info.min
+        self.clear()
+
+    @staticmethod
+    def _denominator(y_pred, y):
+        raise NotImplementedError
+
+    def clear(self):
+        self._class_num = 0
+        if self._type == "multilabel":
+            self._true_positives = np.empty(0)
+            self._counts = np.empty(0)
+            self._ratio_sum = 0
+            self._ratio_count = 0
+        else:
+            self._true_positives = 0
+            self._counts = 0
+
+    @rearrange_inputs
+    def update(self, *inputs):
+        y_pred, y = prepare(self, self._name, inputs)
+        counts = self._denominator(y_pred, y)
+        true_positives = (y * y_pred).sum(axis=0)
+        if self._type == "multilabel":
+            self._ratio_sum += np.float64(np.sum(true_positives / (counts + self.eps)))
+            self._ratio_count += len(counts)
+            self._true_positives = np.concatenate((self._true_positives, true_positives), axis=0)
+            self._counts = np.concatenate((self._counts, counts), axis=0)
+        else:
+            self._true_positives += true_positives
+            self._counts += counts
+
+    def eval(self, average=False):
+        if self._class_num == 0:
+            raise RuntimeError(f"The '{self._name}' can not be calculated, because the number of samples is 0, "
+                               f"please check whether your inputs (predicted value, true value) are empty, or has "
+                               f"called update method before calling eval method.")
+        check_average(average, self._name)
+        result = self._true_positives / (self._counts + self.eps)
+        if average:
+            if self._type == "multilabel":
+                result = self._ratio_sum / (self._ratio_count + self.eps)
+            return result.mean()
+        return result

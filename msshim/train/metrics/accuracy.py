@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from msshim.train.metrics.metric import EvaluationBase, _check_onehot_data, rearrange_inputs
+from msshim.train.metrics.metric import EvaluationBase, _check_class_num, _class_indices, rearrange_inputs
 
 __all__ = ["Accuracy"]
 
@@ -23,27 +23,18 @@ class Accuracy(EvaluationBase):
 
     @rearrange_inputs
     def update(self, *inputs):
-        if len(inputs) != 2:
-            raise ValueError("For 'Accuracy.update', it needs 2 inputs (predicted value, true value), "
-                             "but got {}".format(len(inputs)))
-        y_pred = self._convert_data(inputs[0])
-        y = self._convert_data(inputs[1])
-        if self._type == "classification" and y_pred.ndim == y.ndim and _check_onehot_data(y):
-            y = y.argmax(axis=1)
+        y_pred, y = self._two_inputs(inputs, "Accuracy", end="")
+        if self._type == "classification":
+            y = _class_indices(y_pred, y)
         self._check_shape(y_pred, y)
         self._check_value(y_pred, y)
-        if self._class_num == 0:
-            self._class_num = y_pred.shape[1]
-        elif y_pred.shape[1] != self._class_num:
-            raise ValueError("For 'Accuracy.update', class number not match, last input predicted data contain {} "
-                             "classes, but current predicted data contain {} classes, please check your predicted "
-                             "value(inputs[0]).".format(self._class_num, y_pred.shape[1]))
+        class_num = _check_class_num(self, y_pred, "Accuracy")
         if self._type == "classification":
             result = (np.equal(y_pred.argmax(axis=1), y) * 1).reshape(-1)
         else:
             last = y_pred.ndim - 1
-            y_pred = y_pred.swapaxes(1, last).reshape(-1, self._class_num)
-            y = y.swapaxes(1, last).reshape(-1, self._class_num)
+            y_pred = y_pred.swapaxes(1, last).reshape(-1, class_num)
+            y = y.swapaxes(1, last).reshape(-1, class_num)
             result = np.equal(y_pred, y).all(axis=1) * 1
         self._correct_num += result.sum()
         self._total_num += result.shape[0]

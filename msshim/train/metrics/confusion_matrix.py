@@ -31,11 +31,7 @@ class ConfusionMatrix(Metric):
 
     @rearrange_inputs
     def update(self, *inputs):
-        if len(inputs) != 2:
-            raise ValueError("For 'ConfusionMatrix.update', it needs 2 inputs (predicted value, true value), "
-                             "but got {}.".format(len(inputs)))
-        y_pred = self._convert_data(inputs[0])
-        y = self._convert_data(inputs[1])
+        y_pred, y = self._two_inputs(inputs, "ConfusionMatrix")
         if not (y_pred.ndim == y.ndim or y_pred.ndim == y.ndim + 1):
             raise ValueError(f"For 'ConfusionMatrix.update', predicted value (input[0]) and true value "
                              f"(input[1]) should have same dimensions, or the dimension of predicted value "
@@ -97,11 +93,7 @@ class ConfusionMatrixMetric(Metric):
 
     @rearrange_inputs
     def update(self, *inputs):
-        if len(inputs) != 2:
-            raise ValueError("For 'ConfusionMatrixMetric.update', it needs 2 inputs (predicted value, true value), "
-                             "but got {}.".format(len(inputs)))
-        y_pred = self._convert_data(inputs[0])
-        y = self._convert_data(inputs[1])
+        y_pred, y = self._two_inputs(inputs, "ConfusionMatrixMetric")
         if self.calculation_method:
             score, not_nans = self.confusion_matrix(y_pred, y)
             not_nans = int(not_nans.item())

@@ -23,11 +23,7 @@ class Dice(Metric):
 
     @rearrange_inputs
     def update(self, *inputs):
-        if len(inputs) != 2:
-            raise ValueError("For 'Dice.update', it needs 2 inputs (predicted value, true value), "
-                             "but got {}.".format(len(inputs)))
-        y_pred = self._convert_data(inputs[0])
-        y = self._convert_data(inputs[1])
+        y_pred, y = self._two_inputs(inputs, "Dice")
         self._samples_num += y.shape[0]
         if y_pred.shape != y.shape:
             raise ValueError(f"For 'Dice.update', predicted value (input[0]) and true value (input[1]) "

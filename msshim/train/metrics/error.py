@@ -24,11 +24,7 @@ class _Error(Metric):
 
     @rearrange_inputs
     def update(self, *inputs):
-        if len(inputs) != 2:
-            raise ValueError("For '{}.update', it needs 2 inputs (predicted value, true value), "
-                             "but got {}.".format(self._name, len(inputs)))
-        y_pred = self._convert_data(inputs[0])
-        y = self._convert_data(inputs[1])
+        y_pred, y = self._two_inputs(inputs, self._name)
         # float64 running sum: what MindSpore's numpy 1.x makes of 0 + a float32 sum
         self._error_sum += np.float64(self._error(y.reshape(y_pred.shape) - y_pred).sum())
         self._samples_num += y.shape[0]

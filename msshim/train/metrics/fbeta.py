@@ -6,7 +6,7 @@ import sys
 import numpy as np
 
 from msshim.train.metrics import _pr
-from msshim.train.metrics.metric import Metric, _check_onehot_data, rearrange_inputs
+from msshim.train.metrics.metric import Metric, _check_class_num, _class_indices, rearrange_inputs
 
 __all__ = ["Fbeta", "F1"]
 
@@ -30,20 +30,9 @@ class Fbeta(Metric):
 
     @rearrange_inputs
     def update(self, *inputs):
-        if len(inputs) != 2:
-            raise ValueError("For 'Fbeta.update', it needs 2 inputs (predicted value, true value), "
-                             "but got {}.".format(len(inputs)))
-        y_pred = self._convert_data(inputs[0])
-        y = self._convert_data(inputs[1])
-        if y_pred.ndim == y.ndim and _check_onehot_data(y):
-            y = y.argmax(axis=1)
-        if self._class_num == 0:
-            self._class_num = y_pred.shape[1]
-        elif y_pred.shape[1] != self._class_num:
-            raise ValueError("For 'Fbeta.update', class number not match, last input predicted data contain {} "
-                             "classes, but current predicted data contain {} classes, please check your "
-                             "predicted value(inputs[0]).".format(self._class_num, y_pred.shape[1]))
-        class_num = self._class_num
+        y_pred, y = self._two_inputs(inputs, "Fbeta")
+        y = _class_indices(y_pred, y)
+        class_num = _check_class_num(self, y_pred, "Fbeta")
         if y.max() + 1 > class_num:
             raise ValueError("For 'Fbeta.update', predicted value(inputs[0]) and true value(inputs[1]) "
                              "should contain same classes, but got predicted value contains {} classes"

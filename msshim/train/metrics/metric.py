@@ -54,6 +54,13 @@ class Metric(metaclass=ABCMeta):
     def _convert_data(self, data):
         return convert_data(data)
 
+    def _two_inputs(self, inputs, name: str, labels: str = "predicted value, true value", end: str = ".") -> tuple:
+        """The ``update`` preamble of the two-array metrics: MindSpore's ValueError unless exactly two inputs
+        came (its messages end with or without a full stop, hence ``end``), then both as numpy arrays."""
+        if len(inputs) != 2:
+            raise ValueError(f"For '{name}.update', it needs 2 inputs ({labels}), but got {len(inputs)}{end}")
+        return self._convert_data(inputs[0]), self._convert_data(inputs[1])
+
     @property
     def indexes(self):
         return getattr(self, "_indexes", None)
@@ -136,6 +143,24 @@ def _check_onehot_data(data) -> bool:
         if np.equal(np.ones(shp), data.sum(axis=1)).all():
             return True
     return False
+
+
+def _class_indices(y_pred, y):
+    """``y`` as class indices: one-hot labels of ``y_pred``'s rank are argmax-ed over axis 1."""
+    if y_pred.ndim == y.ndim and _check_onehot_data(y):
+        return y.argmax(axis=1)
+    return y
+
+
+def _check_class_num(metric, y_pred, name: str) -> int:
+    """The class count (axis 1 of ``y_pred``), fixed by the first update; later updates must match it."""
+    if metric._class_num == 0:
+        metric._class_num = y_pred.shape[1]
+    elif y_pred.shape[1] != metric._class_num:
+        raise ValueError("For '{}.update', class number not match, last input predicted data contain {} classes, "
+                         "but current predicted data contain {} classes, please check your predicted "
+                         "value(inputs[0]).".format(name, metric._class_num, y_pred.shape[1]))
+    return metric._class_num
 
 
 def _binary_clf_curve(preds, target, sample_weights=None, pos_label=1):

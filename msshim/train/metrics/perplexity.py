@@ -26,11 +26,7 @@ class Perplexity(Metric):
 
     @rearrange_inputs
     def update(self, *inputs):
-        if len(inputs) != 2:
-            raise ValueError("For 'Perplexity.update', it needs 2 inputs (predicted value, label), but got {}."
-                             .format(len(inputs)))
-        pred = self._convert_data(inputs[0])
-        label = self._convert_data(inputs[1])
+        pred, label = self._two_inputs(inputs, "Perplexity", "predicted value, label")
         if label.size != pred.size / pred.shape[-1]:
             raise RuntimeError("For 'Perplexity.update', predicted value (input[0]) and label (input[1]) should "
                                "have the same shape, but got predicted value shape {}, label shape {}."

@@ -28,11 +28,7 @@ class ROC(Metric):
 
     @rearrange_inputs
     def update(self, *inputs):
-        if len(inputs) != 2:
-            raise ValueError("For 'ROC.update', it needs 2 inputs (predicted value, true value), but got {}"
-                             .format(len(inputs)))
-        y_pred = self._convert_data(inputs[0])
-        y = self._convert_data(inputs[1])
+        y_pred, y = self._two_inputs(inputs, "ROC", end="")
         self.y_pred, self.y, self.class_num, self.pos_label = \
             _precision_recall_curve_update(y_pred, y, self.class_num, self.pos_label)
         self._is_update = True

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from msshim.train.metrics.metric import Metric, _check_onehot_data, rearrange_inputs
+from msshim.train.metrics.metric import Metric, _class_indices, rearrange_inputs
 
 __all__ = ["TopKCategoricalAccuracy", "Top1CategoricalAccuracy", "Top5CategoricalAccuracy"]
 
@@ -29,14 +29,8 @@ class TopKCategoricalAccuracy(Metric):
 
     @rearrange_inputs
     def update(self, *inputs):
-        if len(inputs) != 2:
-            raise ValueError("For 'TopKCategoricalAccuracy.update', "
-                             "it needs 2 inputs (predicted value, true value), "
-                             "but got {}.".format(len(inputs)))
-        y_pred = self._convert_data(inputs[0])
-        y = self._convert_data(inputs[1])
-        if y_pred.ndim == y.ndim and _check_onehot_data(y):
-            y = y.argmax(axis=1)
+        y_pred, y = self._two_inputs(inputs, "TopKCategoricalAccuracy")
+        y = _class_indices(y_pred, y)
         indices = np.argsort(-y_pred, axis=1)[:, :self.k]
         repeated_y = y.reshape(-1, 1).repeat(self.k, axis=1)
         correct = np.equal(indices, repeated_y).sum(axis=1)
