@@ -4,6 +4,7 @@ compares every eval result (value and Python/numpy type) or the first exception 
 import json
 import math
 import os
+import sys
 
 import numpy as np
 import pytest
@@ -13,6 +14,10 @@ from mindspore import Tensor, nn, train
 from mindspore.train import metrics as M
 
 HERE = os.path.join(os.path.dirname(__file__), "fixtures", "metrics")
+sys.path.insert(0, HERE)
+
+from make_metrics import registry_error_calls, replay  # noqa: E402  (the generator's own code, run on msshim)
+
 ARRAYS = np.load(os.path.join(HERE, "metrics.npz"))
 with open(os.path.join(HERE, "metrics.json")) as _f:
     FIXTURE = json.load(_f)
@@ -25,32 +30,6 @@ ERROR_TYPE_DIFFERS = {"cmm_calc_mean_batch": ("TypeError", "ValueError")}
 
 # Dice takes np.dot of float32 vectors, whose summation order differs between numpy/BLAS builds (~1e-8).
 LOOSE = {"dice": 1e-6}
-
-
-def _arg(spec):
-    if "py" in spec:
-        return spec["py"]
-    if "tuple" in spec:
-        return tuple(spec["tuple"])
-    if "model" in spec:
-        net = nn.Dense(6, 3)
-        for p in net.get_parameters():
-            p.set_data(Tensor(ARRAYS["dense." + p.name]))
-        return net
-    a = ARRAYS[spec["key"]]
-    return {"tensor": Tensor, "ndarray": lambda x: x, "list": lambda x: x.tolist()}[spec["as"]](a)
-
-
-def _encode(v):
-    if isinstance(v, np.ndarray):
-        return {"kind": "ndarray", "dtype": str(v.dtype), "shape": list(v.shape), "values": v.tolist()}
-    if isinstance(v, np.generic):
-        return {"kind": "npscalar", "type": type(v).__name__, "value": v.item()}
-    if isinstance(v, (bool, int, float, str)) or v is None:
-        return {"kind": "py", "type": type(v).__name__, "value": v}
-    if isinstance(v, (tuple, list)):
-        return {"kind": type(v).__name__, "items": [_encode(e) for e in v]}
-    return {"kind": "other", "repr": repr(v)}
 
 
 def _same_values(a, b, rtol) -> bool:
@@ -77,32 +56,9 @@ def _compare(ours, ref, path="result", tol=1e-12):
         assert ours["value"] == ref["value"], (path, ours["value"], ref["value"])
 
 
-def _replay(sc):
-    """(results, exception or None, failing step) as the generator records them."""
-    results, step = [], -1
-    try:
-        metric = getattr(M, sc["ctor"])(*[_arg(a) for a in sc["args"]], **sc["kwargs"])
-        if sc["indexes"] is not None:
-            metric.set_indexes(sc["indexes"])
-        for step, st in enumerate(sc["steps"]):
-            if st["op"] == "update":
-                metric.update(*[_arg(a) for a in st["args"]])
-            elif st["op"] == "eval":
-                results.append(_encode(metric.eval(**st["kwargs"])))
-            elif st["op"] == "call":
-                results.append(_encode(metric(*[_arg(a) for a in st["args"]])))
-            elif st["op"] == "clear":
-                metric.clear()
-            elif st["op"] == "set_indexes":
-                metric.set_indexes(st["value"])
-    except Exception as e:  # noqa: BLE001 -- compared with MindSpore's
-        return results, e, step
-    return results, None, step
-
-
 @pytest.mark.parametrize("sc", [pytest.param(s, id=s["id"]) for s in FIXTURE["scenarios"]])
 def test_metric_scenario(sc):
-    results, error, step = _replay(sc)
+    results, error, step = replay(sc, ARRAYS)
     assert len(results) == len(sc["results"]), (results, sc.get("error"), error)
     for ours, ref in zip(results, sc["results"]):
         _compare(ours, ref, tol=LOOSE.get(sc["id"], 1e-12))
@@ -137,11 +93,7 @@ def test_get_metrics():
     assert M.get_metrics(None) is REG["get_metrics_none"]
     acc = M.Accuracy()
     assert M.get_metrics({"a": acc})["a"] is acc
-    calls = {"unknown_name": lambda: M.get_metric_fn("nope"),
-             "dict_value_not_metric": lambda: M.get_metrics({"acc": "Accuracy"}),
-             "dict_key_not_str": lambda: M.get_metrics({1: M.Accuracy()}),
-             "list": lambda: M.get_metrics(["accuracy"]),
-             "set_unknown": lambda: M.get_metrics({"accuracy", "nope"})}
+    calls = registry_error_calls(M)
     for label, expected in REG["errors"].items():
         with pytest.raises(Exception) as info:
             calls[label]()
