@@ -1,14 +1,6 @@
-"""``mindspore.nn.loss``: loss cells."""
-from msshim.nn.loss.loss import (BCELoss, BCEWithLogitsLoss, CosineEmbeddingLoss, CrossEntropyLoss, CTCLoss, DiceLoss,
-                                 FocalLoss, GaussianNLLLoss, HingeEmbeddingLoss, HuberLoss, KLDivLoss, L1Loss,
-                                 L1LossExt, LossBase, MAELoss, MarginRankingLoss, MSELoss, MultiClassDiceLoss,
-                                 MultilabelMarginLoss, MultiLabelSoftMarginLoss, MultiMarginLoss, NLLLoss,
-                                 PoissonNLLLoss, RMSELoss, SampledSoftmaxLoss, SmoothL1Loss, SoftMarginLoss,
-                                 SoftmaxCrossEntropyWithLogits, TripletMarginLoss, TripletMarginWithDistanceLoss)
+"""``mindspore.nn.loss``: loss cells.  The public names are listed once, in ``loss.py`` (``mindspore.nn.loss.loss``),
+and re-exported here."""
+from msshim.nn.loss import loss as _loss
 
-__all__ = ["LossBase", "L1Loss", "CTCLoss", "MSELoss", "SmoothL1Loss", "SoftMarginLoss", "FocalLoss",
-           "SoftmaxCrossEntropyWithLogits", "BCELoss", "BCEWithLogitsLoss", "MultiMarginLoss",
-           "CosineEmbeddingLoss", "TripletMarginWithDistanceLoss", "PoissonNLLLoss",
-           "MultiLabelSoftMarginLoss", "DiceLoss", "MultiClassDiceLoss", "MultilabelMarginLoss",
-           "RMSELoss", "MAELoss", "HuberLoss", "CrossEntropyLoss", "NLLLoss", "KLDivLoss", "MarginRankingLoss",
-           "GaussianNLLLoss", "HingeEmbeddingLoss", "TripletMarginLoss", "L1LossExt", "SampledSoftmaxLoss"]
+__all__ = list(_loss.__all__)
+globals().update((_name, getattr(_loss, _name)) for _name in __all__)

@@ -39,7 +39,6 @@ class SoftmaxCrossEntropyWithLogits(LossBase):
     def __init__(self, sparse=False, reduction="none"):
         super().__init__(reduction)
         self.sparse = check_bool(sparse, "sparse", self.cls_name)
-        self.reduction = reduction
 
     def construct(self, logits, labels):
         x, y = tensor_of(logits, "logits", self.cls_name), tensor_of(labels, "labels", self.cls_name)
@@ -90,7 +89,6 @@ class CrossEntropyLoss(LossBase):
         check_float_range(label_smoothing, 0.0, 1.0, "label_smoothing", cls)
         self.weight = _weight_tensor(weight, cls)
         self.ignore_index = ignore_index
-        self.reduction = reduction
         self.label_smoothing = label_smoothing
 
     def construct(self, logits, labels):
@@ -111,7 +109,6 @@ class NLLLoss(LossBase):
         check_value_type("ignore_index", ignore_index, [int], self.cls_name)
         self.weight = _weight_tensor(weight, self.cls_name)
         self.ignore_index = ignore_index
-        self.reduction = reduction
 
     def construct(self, logits, labels):
         return LF.nll_loss(logits, labels, self.weight, self.ignore_index, self.reduction)
@@ -123,7 +120,6 @@ class BCELoss(LossBase):
 
     def __init__(self, weight=None, reduction="mean"):
         super().__init__(reduction)
-        self.reduction = reduction
         self.weight = weight
 
     def construct(self, logits, labels):

@@ -24,7 +24,6 @@ class MarginRankingLoss(LossBase):
 
     def __init__(self, margin=0.0, reduction="mean"):
         super().__init__(reduction)
-        self.reduction = reduction
         self.margin = margin
 
     def construct(self, input1, input2, target):
@@ -81,7 +80,6 @@ class MultiLabelSoftMarginLoss(LossBase):
     def __init__(self, weight=None, reduction="mean"):
         super().__init__(reduction)
         self.weight = weight
-        self.reduction = reduction
 
     def construct(self, x, target):
         return LF.multilabel_soft_margin_loss(x, target, self.weight, self.reduction)
@@ -159,7 +157,6 @@ class TripletMarginWithDistanceLoss(LossBase):
         self.swap = check_bool(swap, "swap", self.cls_name)
         self.distance_function = distance_function
         self.margin = margin
-        self.reduction = reduction
 
     def _distance(self, a, b) -> torch.Tensor:
         if self.distance_function is None:

@@ -70,7 +70,6 @@ class SmoothL1Loss(LossBase):
     def __init__(self, beta=1.0, reduction="none"):
         super().__init__(reduction)
         self.beta = beta
-        self.reduction = reduction
 
     def construct(self, logits, labels):
         x, y = tensor_of(logits, "prediction", self.cls_name), tensor_of(labels, "target", self.cls_name)
@@ -84,7 +83,6 @@ class HuberLoss(LossBase):
 
     def __init__(self, reduction="mean", delta=1.0):
         super().__init__(reduction)
-        self.reduction = reduction
         self.delta = delta
 
     def construct(self, logits, labels):
