@@ -31,10 +31,7 @@ class Adagrad(Optimizer):
 
     def construct(self, grads):
         with torch.no_grad():
-            plan = self._get_plan()
-            grads = self._prepare_grads(grads)
-            lrs = self._lr_values(plan)
-            self._increment_step()
+            plan, grads, lrs = self._start_step(grads)
             for bucket, lr in zip(plan, lrs):
                 params, accum = bucket.lists
                 g = bucket.take(grads)

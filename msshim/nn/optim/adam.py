@@ -21,7 +21,8 @@ import numpy as np
 import torch
 
 from msshim.nn.optim._checks import check_float_open_range, check_positive_float, check_value_type
-from msshim.nn.optim.optimizer import Optimizer, _HostScalar, f32, opt_init_args_register
+from msshim.nn.optim._step import _HostScalar, f32
+from msshim.nn.optim.optimizer import Optimizer, opt_init_args_register
 
 __all__ = ["Adam", "AdamWeightDecay"]
 
@@ -97,23 +98,11 @@ class Adam(Optimizer):
     def target(self, value) -> None:
         self._set_base_target(value)
 
-    def _advance_powers(self) -> tuple:
-        """``beta_power *= beta`` for both powers (float32), returned as host values."""
-        out = []
-        for host, beta in zip(self._powers_host, (self.beta1, self.beta2)):
-            power = float(_F32(host.get()) * _F32(beta))
-            host.t.fill_(power)
-            host.wrote(power)
-            out.append(power)
-        return tuple(out)
-
     def construct(self, gradients):
         with torch.no_grad():
-            plan = self._get_plan()
-            grads = self._prepare_grads(gradients)
-            lrs = self._lr_values(plan)
-            self._increment_step()
-            beta1_power, beta2_power = self._advance_powers()
+            plan, grads, lrs = self._start_step(gradients)
+            power1, power2 = self._powers_host
+            beta1_power, beta2_power = power1.scale(self.beta1), power2.scale(self.beta2)
             if beta1_power == 1.0:
                 raise RuntimeError("For 'Adam', the 'beta1_power' can't be set 1.")
             one = _F32(1.0)
@@ -156,23 +145,20 @@ class AdamWeightDecay(Optimizer):
     def _state_tuples(self) -> tuple:
         return (self.moments1, self.moments2)
 
+    def _prepare_grads(self, gradients) -> list:
+        # MindSpore's AdamWeightDecay neither adds the decay to the gradients nor scales or centralizes them.
+        return [g._t for g in gradients]
+
     def construct(self, gradients):
         with torch.no_grad():
-            plan = self._get_plan()
-            grads = [g._t for g in gradients]
-            lrs = self._lr_values(plan)
-            self._increment_step()
+            plan, grads, lrs = self._start_step(gradients)
             one = _F32(1.0)
             for bucket, lr in zip(plan, lrs):
                 params, m, v = bucket.lists
                 g = bucket.take(grads)
                 g = [gi if gi.dtype == p.dtype else gi.to(p.dtype) for gi, p in zip(g, params)]
                 _moments(m, v, g, float(one - _F32(self.beta1)), float(one - _F32(self.beta2)))
-                update = list(torch._foreach_div(m, _denominator(v, self.eps)))
-                for source, idx in bucket.decay:
-                    decayed = torch._foreach_add([update[i] for i in idx], [params[i] for i in idx],
-                                                 alpha=self._wd_value(source))
-                    for i, u in zip(idx, decayed):
-                        update[i] = u
+                update = self._add_weight_decay(torch._foreach_div(m, _denominator(v, self.eps)), params,
+                                                bucket.decay)
                 torch._foreach_add_(params, update, alpha=-lr)
         return self._success

@@ -9,7 +9,8 @@ import numpy as np
 import torch
 
 from msshim.nn.optim.adam import _check_param_value
-from msshim.nn.optim.optimizer import Optimizer, _HostScalar, f32, opt_init_args_register
+from msshim.nn.optim._step import _HostScalar, f32
+from msshim.nn.optim.optimizer import Optimizer, opt_init_args_register
 
 __all__ = ["AdaMax"]
 
@@ -38,14 +39,8 @@ class AdaMax(Optimizer):
 
     def construct(self, gradients):
         with torch.no_grad():
-            plan = self._get_plan()
-            grads = self._prepare_grads(gradients)
-            lrs = self._lr_values(plan)
-            self._increment_step()
-            host = self._power_host
-            power = float(_F32(host.get()) * _F32(self.beta1))
-            host.t.fill_(power)
-            host.wrote(power)
+            plan, grads, lrs = self._start_step(gradients)
+            power = self._power_host.scale(self.beta1)
             one_minus_b1 = float(_F32(1.0) - _F32(self.beta1))
             for bucket, lr in zip(plan, lrs):
                 params, m, v = bucket.lists

@@ -13,7 +13,8 @@ from __future__ import annotations
 import torch
 
 from msshim.nn.optim._checks import check_positive_float, check_value_type
-from msshim.nn.optim.optimizer import Optimizer, f32, opt_init_args_register
+from msshim.nn.optim._step import f32
+from msshim.nn.optim.optimizer import Optimizer, opt_init_args_register
 
 __all__ = ["FTRL"]
 
@@ -70,10 +71,7 @@ class FTRL(Optimizer):
 
     def construct(self, grads):
         with torch.no_grad():
-            plan = self._get_plan()
-            grads = self._prepare_grads(grads)
-            lrs = self._lr_values(plan)
-            self._increment_step()
+            plan, grads, lrs = self._start_step(grads)
             power, l1, l2 = -f32(self.lr_power), f32(self.l1), f32(self.l2)
             for bucket, lr in zip(plan, lrs):
                 params, accum, linear = bucket.lists

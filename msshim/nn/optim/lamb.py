@@ -13,8 +13,9 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from msshim.nn.optim.adam import _check_param_value
-from msshim.nn.optim.optimizer import Optimizer, f32, opt_init_args_register
+from msshim.nn.optim.adam import _check_param_value, _moments
+from msshim.nn.optim._step import f32
+from msshim.nn.optim.optimizer import Optimizer, opt_init_args_register
 
 __all__ = ["Lamb"]
 
@@ -41,14 +42,14 @@ class Lamb(Optimizer):
     def _state_tuples(self) -> tuple:
         return (self.moments1, self.moments2)
 
+    def _prepare_grads(self, gradients) -> list:
+        # MindSpore's Lamb only centralizes: the weight decay is part of its update, loss_scale is 1.
+        grads = [g._t for g in gradients]
+        return self._centralize_t(grads) if self.is_group else grads
+
     def construct(self, gradients):
         with torch.no_grad():
-            plan = self._get_plan()
-            grads = [g._t for g in gradients]
-            if self.is_group:
-                grads = self._centralize_t(grads)
-            lrs = self._lr_values(plan)
-            self._increment_step()
+            plan, grads, lrs = self._start_step(gradients)
             t = _F32(self._step_host.get())
             one = _F32(1.0)
             b1, b2 = _F32(self.beta1), _F32(self.beta2)
@@ -57,8 +58,7 @@ class Lamb(Optimizer):
             for bucket, lr in zip(plan, lrs):
                 params, m, v = bucket.lists
                 g = bucket.take(grads)
-                torch._foreach_lerp_(m, g, float(one - b1))
-                torch._foreach_lerp_(v, torch._foreach_mul(g, g), float(one - b2))
+                _moments(m, v, g, float(one - b1), float(one - b2))
                 denom = torch._foreach_div(v, correction2)
                 torch._foreach_sqrt_(denom)
                 torch._foreach_add_(denom, self.eps)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import torch
 
 from msshim.nn.optim._checks import check_bool, check_value_type
-from msshim.nn.optim.optimizer import Optimizer, _HostScalar, opt_init_args_register
+from msshim.nn.optim._step import _HostScalar
+from msshim.nn.optim.optimizer import Optimizer, opt_init_args_register
 
 __all__ = ["Momentum"]
 
@@ -35,10 +36,7 @@ class Momentum(Optimizer):
 
     def construct(self, gradients):
         with torch.no_grad():
-            plan = self._get_plan()
-            grads = self._prepare_grads(gradients)
-            lrs = self._lr_values(plan)
-            self._increment_step()
+            plan, grads, lrs = self._start_step(gradients)
             momentum = self._momentum_host.get()
             for bucket, lr in zip(plan, lrs):
                 params, moments = bucket.lists

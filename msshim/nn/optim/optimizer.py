@@ -19,7 +19,8 @@ MindSpore semantics kept here:
 msshim's updates run as ``torch._foreach_*`` kernels on the torch tensors, one call per bucket of parameters
 sharing a learning rate.  Scalar hyper-parameters (``learning_rate``, ``momentum``, ``global_step``, Adam's
 beta powers) are Parameters like in MindSpore; their host copies are re-read only after something wrote the
-tensor (its version counter moved), so a step does no device-to-host reads.
+tensor (its version counter moved), so a step does no device-to-host reads.  That machinery is in
+``_step.py``; the learning-rate / weight-decay Cells (``_ConvertToCell`` ...) are in ``_lr_cells.py``.
 """
 from __future__ import annotations
 
@@ -37,16 +38,11 @@ from msshim.nn.cell import Cell
 from msshim.nn.layer.container import CellList
 from msshim.nn.learning_rate_schedule import LearningRateSchedule
 from msshim.nn.optim._checks import check_non_negative_float, check_positive_float, check_value_type
+from msshim.nn.optim._lr_cells import _ConvertToCell, _IteratorLearningRate, _WrappedWeightDecay
+from msshim.nn.optim._step import _Bucket, _group_by, _HostScalar, _lr_source, f32
 from msshim.ops.composite.base import HyperMap, Map
 
 __all__ = ["Optimizer", "opt_init_args_register"]
-
-_F32 = np.float32
-
-
-def f32(x) -> float:
-    """``x`` rounded to float32, as a Python float (what MindSpore's float32 hyper-parameters hold)."""
-    return float(_F32(x))
 
 
 def opt_init_args_register(fn):
@@ -71,46 +67,6 @@ def opt_init_args_register(fn):
 
     deco.__wrapped__ = fn
     return deco
-
-
-class _HostScalar:
-    """Host copy of a one-element tensor, re-read only when the tensor was written since (its version counter
-    or storage changed): reading hyper-parameters costs no device sync per step."""
-
-    __slots__ = ("t", "key", "value")
-
-    def __init__(self, t: torch.Tensor):
-        self.t = t
-        self.key = None
-        self.value = 0
-
-    def get(self):
-        t = self.t
-        key = (t._version, t.data_ptr())
-        if key != self.key:
-            self.value = t.reshape(-1)[0].item()
-            self.key = key
-        return self.value
-
-    def wrote(self, value) -> None:
-        """Record ``value`` as what the optimizer itself just wrote into the tensor."""
-        t = self.t
-        self.key = (t._version, t.data_ptr())
-        self.value = value
-
-
-class _Bucket:
-    """Parameters sharing a learning rate: ``idx`` (None = all) and the torch lists of the parameters and of
-    each optimizer state, sliced once; ``decay`` = ``[(weight_decay_source, local indices)]``."""
-
-    __slots__ = ("lr", "idx", "lists", "decay")
-
-    def __init__(self, lr, idx, lists, decay):
-        self.lr, self.idx, self.lists, self.decay = lr, idx, lists, decay
-
-    def take(self, values: list) -> list:
-        idx = self.idx
-        return values if idx is None else [values[i] for i in idx]
 
 
 class Optimizer(Cell):
@@ -529,16 +485,20 @@ class Optimizer(Cell):
             return source
         return source(self.global_step)._t.reshape(-1)[0].item()
 
+    def _add_weight_decay(self, values: list, params: list, groups: list) -> list:
+        """A new list: ``values[i] + weight_decay * params[i]`` for the indices of each ``(source, indices)``
+        decay group, ``values[i]`` elsewhere."""
+        out = list(values)
+        for source, idx in groups:
+            decayed = torch._foreach_add([values[i] for i in idx], [params[i] for i in idx],
+                                         alpha=self._wd_value(source))
+            for i, v in zip(idx, decayed):
+                out[i] = v
+        return out
+
     def _decay_t(self, grads: list) -> list:
         self._get_plan()
-        out = list(grads)
-        params = self._param_ts
-        for source, idx in self._decay_groups:
-            decayed = torch._foreach_add([grads[i] for i in idx], [params[i] for i in idx],
-                                         alpha=self._wd_value(source))
-            for i, g in zip(idx, decayed):
-                out[i] = g
-        return out
+        return self._add_weight_decay(grads, self._param_ts, self._decay_groups)
 
     def _centralize_t(self, grads: list) -> list:
         self._get_plan()
@@ -565,6 +525,16 @@ class Optimizer(Cell):
             grads = torch._foreach_mul(grads, f32(1.0 / self.loss_scale))
         return grads
 
+    def _start_step(self, gradients) -> tuple:
+        """What every ``construct`` starts with (under ``torch.no_grad()``): the plan (buckets), the gradients
+        after ``_prepare_grads``, each bucket's learning rate at the current ``global_step``; then
+        ``global_step += 1``."""
+        plan = self._get_plan()
+        grads = self._prepare_grads(gradients)
+        lrs = self._lr_values(plan)
+        self._increment_step()
+        return plan, grads, lrs
+
     def _lr_values(self, plan: list) -> list:
         """Each bucket's learning rate at the current ``global_step`` (before the increment)."""
         step = self._step_host.get()
@@ -588,118 +558,3 @@ def _first_device(parameters: list) -> torch.device:
     from msshim._runtime import current_device
 
     return current_device()
-
-
-def _group_by(sources: list, indices) -> list:
-    """``[(source, [indices])]`` of the non-None sources, equal float values / the same Cell together."""
-    groups: dict = {}
-    for i, source in zip(indices, sources):
-        if source is None:
-            continue
-        key = ("v", source) if isinstance(source, float) else ("c", id(source))
-        groups.setdefault(key, (source, []))[1].append(i)
-    return list(groups.values())
-
-
-class _StaticLR:
-    __slots__ = ("host",)
-
-    def __init__(self, param: Parameter):
-        self.host = _HostScalar(param._t)
-
-    def __call__(self, opt: Optimizer, step: int) -> float:
-        return self.host.get()
-
-
-class _ListLR:
-    """A per-step list (``_IteratorLearningRate``): a host copy of the list, indexed with the host step."""
-
-    __slots__ = ("cell", "key", "values")
-
-    def __init__(self, cell: "_IteratorLearningRate"):
-        self.cell = cell
-        self.key = None
-        self.values: list = []
-
-    def __call__(self, opt: Optimizer, step: int) -> float:
-        t = self.cell.learning_rate._t
-        key = (t._version, t.data_ptr())
-        if key != self.key:
-            self.values = t.detach().cpu().tolist()
-            self.key = key
-        if not 0 <= step < len(self.values):
-            raise RuntimeError(f"For 'Gather', the 'input_indices' should be in the range [0, {len(self.values)}), "
-                               f"but got {step}: the dynamic learning rate list has {len(self.values)} values and "
-                               f"global_step is {step}.")
-        return self.values[step]
-
-
-class _ScheduleLR:
-    __slots__ = ("cell",)
-
-    def __init__(self, cell: Cell):
-        self.cell = cell
-
-    def __call__(self, opt: Optimizer, step: int) -> float:
-        out = self.cell(opt.global_step)
-        return (out._t if isinstance(out, Tensor) else torch.as_tensor(out)).reshape(-1)[0].item()
-
-
-def _lr_source(lr):
-    if isinstance(lr, Parameter):
-        return _StaticLR(lr)
-    if isinstance(lr, _ConvertToCell):
-        return _StaticLR(lr.learning_rate)
-    if isinstance(lr, _IteratorLearningRate):
-        return _ListLR(lr)
-    return _ScheduleLR(lr)
-
-
-class _ConvertToCell(LearningRateSchedule):
-    """A fixed learning rate presented as a schedule (groups mixing fixed and dynamic rates)."""
-
-    def __init__(self, learning_rate):
-        super().__init__()
-        if not isinstance(learning_rate, Parameter):
-            raise TypeError(f"For 'Optimizer', the argument 'learning_rate' must be Parameter, but got "
-                            f"{type(learning_rate)}.")
-        self.learning_rate = learning_rate
-
-    def construct(self, global_step):
-        return wrap(self.learning_rate._t.detach().clone())
-
-
-class _IteratorLearningRate(LearningRateSchedule):
-    """A per-step learning-rate list: ``construct(global_step)`` gathers ``learning_rate[global_step]``."""
-
-    def __init__(self, learning_rate, name: str):
-        super().__init__()
-        if isinstance(learning_rate, Tensor):
-            if learning_rate.ndim != 1:
-                raise ValueError(f"For 'Optimizer', the dimension of the argument 'learning_rate' should be 1, but "
-                                 f"got {learning_rate.ndim}.")
-        else:
-            raise TypeError(f"For 'Optimizer', the argument 'learning_rate' must be Tensor, but got "
-                            f"{type(learning_rate)}.")
-        self.learning_rate = Parameter(learning_rate, name)
-
-    def construct(self, global_step):
-        table = self.learning_rate._t
-        idx = global_step._t.long() if isinstance(global_step, Tensor) else torch.as_tensor(global_step).long()
-        n = table.shape[0]
-        if bool(((idx < 0) | (idx >= n)).any()):
-            raise RuntimeError(f"For 'Gather', the 'input_indices' should be in the range [0, {n}), but got "
-                               f"{idx.reshape(-1).tolist()}.")
-        return wrap(table.detach()[idx])
-
-
-class _WrappedWeightDecay(Cell):
-    """A weight-decay schedule times ``loss_scale``."""
-
-    def __init__(self, weight_decay: Cell, loss_scale: float = 1.0):
-        super().__init__()
-        self.weight_decay = weight_decay
-        self.loss_scale = Tensor(loss_scale, mstype.float32)
-
-    def construct(self, global_step):
-        return self.weight_decay(global_step) * self.loss_scale

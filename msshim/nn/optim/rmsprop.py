@@ -13,7 +13,8 @@ import numpy as np
 import torch
 
 from msshim.nn.optim._checks import check_non_negative_float, check_positive_float, check_value_type
-from msshim.nn.optim.optimizer import Optimizer, f32, opt_init_args_register
+from msshim.nn.optim._step import f32
+from msshim.nn.optim.optimizer import Optimizer, opt_init_args_register
 
 __all__ = ["RMSProp"]
 
@@ -49,10 +50,7 @@ class RMSProp(Optimizer):
 
     def construct(self, gradients):
         with torch.no_grad():
-            plan = self._get_plan()
-            grads = self._prepare_grads(gradients)
-            lrs = self._lr_values(plan)
-            self._increment_step()
+            plan, grads, lrs = self._start_step(gradients)
             one_minus_decay = float(np.float32(1.0) - np.float32(self.decay))
             momentum, eps = f32(self.momentum), f32(self.epsilon)
             for bucket, lr in zip(plan, lrs):

@@ -15,7 +15,8 @@ from __future__ import annotations
 import torch
 
 from msshim.nn.optim._checks import check_value_type
-from msshim.nn.optim.optimizer import Optimizer, _HostScalar, f32, opt_init_args_register
+from msshim.nn.optim._step import _HostScalar, f32
+from msshim.nn.optim.optimizer import Optimizer, opt_init_args_register
 
 __all__ = ["SGD"]
 
@@ -61,10 +62,7 @@ class SGD(Optimizer):
 
     def construct(self, gradients):
         with torch.no_grad():
-            plan = self._get_plan()
-            grads = self._prepare_grads(gradients)
-            lrs = self._lr_values(plan)
-            self._increment_step()
+            plan, grads, lrs = self._start_step(gradients)
             momentum = self._momentum_host.get()
             keep = f32(f32(1.0) - f32(self.dampening))
             for bucket, lr in zip(plan, lrs):
