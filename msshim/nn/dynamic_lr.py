@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-from msshim.nn.optim._checks import (check_is_float, check_non_negative_float, check_positive_float,
+from msshim.nn.optim._checks import (check_float_type_non_negative, check_is_float, check_positive_float,
                                      check_positive_int, check_value_type)
 
 __all__ = ["piecewise_constant_lr", "exponential_decay_lr", "natural_exp_decay_lr", "inverse_decay_lr",
@@ -37,9 +37,7 @@ def piecewise_constant_lr(milestone, learning_rates) -> list:
 
 
 def _check_inputs(learning_rate, decay_rate, total_step, step_per_epoch, decay_epoch, is_stair) -> None:
-    check_positive_int(total_step, "total_step")
-    check_positive_int(step_per_epoch, "step_per_epoch")
-    check_positive_int(decay_epoch, "decay_epoch")
+    _check_steps(total_step, step_per_epoch, decay_epoch, "decay_epoch")
     check_positive_float(learning_rate, "learning_rate")
     check_is_float(learning_rate, "learning_rate")
     check_positive_float(decay_rate, "decay_rate")
@@ -93,10 +91,7 @@ def inverse_decay_lr(learning_rate, decay_rate, total_step, step_per_epoch, deca
 
 def cosine_decay_lr(min_lr, max_lr, total_step, step_per_epoch, decay_epoch) -> list:
     """``min_lr + 0.5 * (max_lr - min_lr) * (1 + cos(pi * min(epoch, decay_epoch) / decay_epoch))``."""
-    if not isinstance(min_lr, float):
-        raise TypeError(f"For 'cosine_decay_lr', the argument 'min_lr' must be type of float, but got 'min_lr' "
-                        f"type: {type(min_lr)}.")
-    check_non_negative_float(min_lr, "min_lr", None)
+    check_float_type_non_negative(min_lr, "min_lr", "cosine_decay_lr")
     check_positive_float(max_lr, "max_lr")
     check_is_float(max_lr, "max_lr")
     _check_steps(total_step, step_per_epoch, decay_epoch, "decay_epoch")
@@ -117,10 +112,7 @@ def polynomial_decay_lr(learning_rate, end_learning_rate, total_step, step_per_e
     or with ``update_decay_epoch`` the period grows to ``decay_epoch * ceil(epoch / decay_epoch)``."""
     check_positive_float(learning_rate, "learning_rate")
     check_is_float(learning_rate, "learning_rate")
-    if not isinstance(end_learning_rate, float):
-        raise TypeError(f"For 'polynomial_decay_lr', the argument 'end_learning_rate' must be type of float, but "
-                        f"got 'end_learning_rate' type: {type(end_learning_rate)}.")
-    check_non_negative_float(end_learning_rate, "end_learning_rate", None)
+    check_float_type_non_negative(end_learning_rate, "end_learning_rate", "polynomial_decay_lr")
     check_positive_float(power, "power")
     check_is_float(power, "power")
     _check_steps(total_step, step_per_epoch, decay_epoch, "decay_epoch")
@@ -139,10 +131,7 @@ def polynomial_decay_lr(learning_rate, end_learning_rate, total_step, step_per_e
 
 def warmup_lr(learning_rate, total_step, step_per_epoch, warmup_epoch) -> list:
     """``lr * min(epoch, warmup_epoch) / warmup_epoch``."""
-    if not isinstance(learning_rate, float):
-        raise TypeError(f"For 'warmup_lr', the argument 'learning_rate' must be type of float, but got "
-                        f"'learning_rate' type: {type(learning_rate)}.")
-    check_non_negative_float(learning_rate, "learning_rate", None)
+    check_float_type_non_negative(learning_rate, "learning_rate", "warmup_lr")
     check_positive_int(warmup_epoch, "warmup_epoch")
     check_positive_int(total_step, "total_step")
     check_positive_int(step_per_epoch, "step_per_epoch")

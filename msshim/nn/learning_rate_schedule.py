@@ -13,7 +13,7 @@ import torch
 from msshim.common._convert import to_torch
 from msshim.common.tensor import wrap
 from msshim.nn.cell import Cell
-from msshim.nn.optim._checks import (check_is_float, check_non_negative_float, check_positive_float,
+from msshim.nn.optim._checks import (check_float_type_non_negative, check_is_float, check_positive_float,
                                      check_positive_int, check_value_type)
 
 # As in MindSpore, the base class is not re-exported by mindspore.nn (import it from this module).
@@ -53,15 +53,17 @@ class _DecayLR(LearningRateSchedule):
         self.decay_steps = decay_steps
         self.is_stair = is_stair
 
+    def _progress(self, global_step) -> torch.Tensor:
+        """``step / decay_steps`` in float32, floored when ``is_stair``."""
+        p = _step_f32(global_step) / self.decay_steps
+        return torch.floor(p) if self.is_stair else p
+
 
 class ExponentialDecayLR(_DecayLR):
     r"""``lr * decay_rate ** p`` with ``p = step / decay_steps`` (floored when ``is_stair``)."""
 
     def construct(self, global_step):
-        p = _step_f32(global_step) / self.decay_steps
-        if self.is_stair:
-            p = torch.floor(p)
-        return wrap(self.learning_rate * torch.pow(self.decay_rate, p))
+        return wrap(self.learning_rate * torch.pow(self.decay_rate, self._progress(global_step)))
 
 
 class NaturalExpDecayLR(_DecayLR):
@@ -79,10 +81,7 @@ class InverseDecayLR(_DecayLR):
     r"""``lr / (1 + decay_rate * p)`` with ``p = step / decay_steps`` (floored when ``is_stair``)."""
 
     def construct(self, global_step):
-        p = _step_f32(global_step) / self.decay_steps
-        if self.is_stair:
-            p = torch.floor(p)
-        return wrap(self.learning_rate / (1 + self.decay_rate * p))
+        return wrap(self.learning_rate / (1 + self.decay_rate * self._progress(global_step)))
 
 
 class CosineDecayLR(LearningRateSchedule):
@@ -91,10 +90,7 @@ class CosineDecayLR(LearningRateSchedule):
 
     def __init__(self, min_lr, max_lr, decay_steps):
         super().__init__()
-        if not isinstance(min_lr, float):
-            raise TypeError(f"For 'CosineDecayLR', the argument 'min_lr' must be type of float, but got 'min_lr' "
-                            f"type: {type(min_lr)}.")
-        check_non_negative_float(min_lr, "min_lr", self.cls_name)
+        check_float_type_non_negative(min_lr, "min_lr", "CosineDecayLR", self.cls_name)
         check_positive_float(max_lr, "max_lr", self.cls_name)
         check_is_float(max_lr, "max_lr", self.cls_name)
         check_positive_int(decay_steps, "decay_steps", self.cls_name)
@@ -120,10 +116,7 @@ class PolynomialDecayLR(LearningRateSchedule):
         super().__init__()
         check_positive_float(learning_rate, "learning_rate")
         check_is_float(learning_rate, "learning_rate")
-        if not isinstance(end_learning_rate, float):
-            raise TypeError(f"For 'PolynomialDecayLR', the argument 'end_learning_rate' must be type of float, but "
-                            f"got 'end_learning_rate' type: {type(end_learning_rate)}.")
-        check_non_negative_float(end_learning_rate, "end_learning_rate", self.cls_name)
+        check_float_type_non_negative(end_learning_rate, "end_learning_rate", "PolynomialDecayLR", self.cls_name)
         check_positive_int(decay_steps, "decay_steps", self.cls_name)
         check_value_type("update_decay_steps", update_decay_steps, [bool], self.cls_name)
         check_positive_float(power, "power", self.cls_name)
@@ -151,10 +144,7 @@ class WarmUpLR(LearningRateSchedule):
 
     def __init__(self, learning_rate, warmup_steps):
         super().__init__()
-        if not isinstance(learning_rate, float):
-            raise TypeError(f"For 'WarmUpLR', the argument 'learning_rate' must be type of float, but got "
-                            f"'learning_rate' type: {type(learning_rate)}.")
-        check_non_negative_float(learning_rate, "learning_rate", self.cls_name)
+        check_float_type_non_negative(learning_rate, "learning_rate", "WarmUpLR", self.cls_name)
         check_positive_int(warmup_steps, "warmup_steps", self.cls_name)
         self.warmup_steps = warmup_steps
         self.learning_rate = learning_rate

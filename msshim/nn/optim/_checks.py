@@ -39,6 +39,15 @@ def check_non_negative_float(value, arg_name=None, prim_name=None) -> float:
     return check_number(value, 0, ">=", float, arg_name, prim_name)
 
 
+def check_float_type_non_negative(value, arg_name: str, owner: str, prim_name=None) -> float:
+    """A float (TypeError ``For '<owner>', the argument '<arg>' must be type of float ...`` otherwise) that is
+    ``>= 0``: the learning-rate functions' and schedules' check of a rate that may be zero."""
+    if not isinstance(value, float):
+        raise TypeError(f"For '{owner}', the argument '{arg_name}' must be type of float, but got '{arg_name}' "
+                        f"type: {type(value)}.")
+    return check_non_negative_float(value, arg_name, prim_name)
+
+
 def check_is_float(value, arg_name=None, prim_name=None) -> float:
     name = f"'{arg_name}'" if arg_name else "input value"
     if isinstance(value, bool) or not isinstance(value, float):
