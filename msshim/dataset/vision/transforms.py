@@ -364,30 +364,31 @@ def _rng():
     return _transform_rng()
 
 
-class RandomHorizontalFlip(ImageTensorOperation):
+class _RandomFlip(ImageTensorOperation):
+    """The flip ``_flip`` with probability ``prob`` (draws from the dataset seed's generator)."""
+
+    _flip: type = HorizontalFlip
+
+    def __init__(self, prob=0.5):
+        _check_prob(prob)
+        super().__init__()
+        self.prob = prob
+        self.random = True
+
+    def _image(self, img, ndim):
+        return self._flip()._image(img, ndim) if _rng().random() < self.prob else img
+
+
+class RandomHorizontalFlip(_RandomFlip):
     """Mirror left-right with probability ``prob`` (draws from the dataset seed's generator)."""
 
-    def __init__(self, prob=0.5):
-        _check_prob(prob)
-        super().__init__()
-        self.prob = prob
-        self.random = True
-
-    def _image(self, img, ndim):
-        return HorizontalFlip()._image(img, ndim) if _rng().random() < self.prob else img
+    _flip = HorizontalFlip
 
 
-class RandomVerticalFlip(ImageTensorOperation):
+class RandomVerticalFlip(_RandomFlip):
     """Mirror top-bottom with probability ``prob``."""
 
-    def __init__(self, prob=0.5):
-        _check_prob(prob)
-        super().__init__()
-        self.prob = prob
-        self.random = True
-
-    def _image(self, img, ndim):
-        return VerticalFlip()._image(img, ndim) if _rng().random() < self.prob else img
+    _flip = VerticalFlip
 
 
 class RandomCrop(ImageTensorOperation):
