@@ -150,5 +150,6 @@ def test_error(name):
     if name in _PARTIAL:
         assert _PARTIAL[name] in _key_message(expected["message"]) and _PARTIAL[name] in str(info.value)
         return
-    key = _key_message(expected["message"])
+    # paths inside messages were recorded in the generator's checkout: compare against this checkout's
+    key = re.sub(r"\S*/tests/fixtures/dataset", lambda _: FIXTURES, _key_message(expected["message"]))
     assert key in str(info.value), f"{name}: expected {key!r} in {str(info.value)!r}"
