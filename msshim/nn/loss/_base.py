@@ -6,7 +6,7 @@ import torch
 from msshim.common import dtype as mstype
 from msshim.common.tensor import Tensor, wrap
 from msshim.nn.cell import Cell
-from msshim.ops.function.loss_func import reduce_loss
+from msshim.ops.function._loss_utils import reduce_loss
 
 __all__ = ["LossBase"]
 

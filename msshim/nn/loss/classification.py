@@ -8,7 +8,7 @@ from msshim.common.parameter import Parameter
 from msshim.common.tensor import Tensor, wrap
 from msshim.nn.layer._conv_padding import check_bool, check_value_type
 from msshim.nn.loss._base import LossBase, check_float_range, check_type_name, tensor_of
-from msshim.ops.function import loss_func as LF
+from msshim.ops.function import cross_entropy_func as CE
 
 __all__ = ["SoftmaxCrossEntropyWithLogits", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss",
            "FocalLoss", "SampledSoftmaxLoss"]
@@ -44,12 +44,12 @@ class SoftmaxCrossEntropyWithLogits(LossBase):
         x, y = tensor_of(logits, "logits", self.cls_name), tensor_of(labels, "labels", self.cls_name)
         if self.sparse:
             if self.reduction == "mean":
-                return wrap(LF.sparse_softmax_cross_entropy(x, y))
-            loss = LF.sparse_softmax_cross_entropy_rows(x, y)
+                return wrap(CE.sparse_softmax_cross_entropy(x, y))
+            loss = CE.sparse_softmax_cross_entropy_rows(x, y)
             if loss is not None:
                 return wrap(self._reduce(loss))
-            y = LF.one_hot_labels(y, x.shape[-1] if x.dim() else 1)
-        return wrap(self._reduce(LF.softmax_cross_entropy(x, y)))
+            y = CE.one_hot_labels(y, x.shape[-1] if x.dim() else 1)
+        return wrap(self._reduce(CE.softmax_cross_entropy(x, y)))
 
 
 def _check_cross_entropy_inputs(x: torch.Tensor, y: torch.Tensor, cls_name: str) -> None:
@@ -96,8 +96,8 @@ class CrossEntropyLoss(LossBase):
         _check_cross_entropy_inputs(x, y, self.cls_name)
         w = None if self.weight is None else self.weight._t
         args = (x, y, w, self.ignore_index, self.reduction, self.label_smoothing)
-        out = LF.cross_entropy_fused(*args)
-        return wrap(out if out is not None else LF.cross_entropy_t(*args))
+        out = CE.cross_entropy_fused(*args)
+        return wrap(out if out is not None else CE.cross_entropy_t(*args))
 
 
 class NLLLoss(LossBase):
@@ -111,7 +111,7 @@ class NLLLoss(LossBase):
         self.ignore_index = ignore_index
 
     def construct(self, logits, labels):
-        return LF.nll_loss(logits, labels, self.weight, self.ignore_index, self.reduction)
+        return CE.nll_loss(logits, labels, self.weight, self.ignore_index, self.reduction)
 
 
 class BCELoss(LossBase):
@@ -123,7 +123,7 @@ class BCELoss(LossBase):
         self.weight = weight
 
     def construct(self, logits, labels):
-        return LF.binary_cross_entropy(logits, labels, self.weight, self.reduction)
+        return CE.binary_cross_entropy(logits, labels, self.weight, self.reduction)
 
 
 class BCEWithLogitsLoss(LossBase):
@@ -144,7 +144,7 @@ class BCEWithLogitsLoss(LossBase):
     def construct(self, input, target):
         tensor_of(input, "input", self.cls_name)
         tensor_of(target, "target", self.cls_name)
-        return LF.binary_cross_entropy_with_logits(input, target, self.weight, self.pos_weight, self.reduction)
+        return CE.binary_cross_entropy_with_logits(input, target, self.weight, self.pos_weight, self.reduction)
 
 
 class FocalLoss(LossBase):
