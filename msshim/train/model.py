@@ -292,7 +292,8 @@ class Model:
                 raise ValueError(msg)
 
     @staticmethod
-    def _check_train_args(api, epoch, train_dataset, sink_size, initial_epoch) -> None:
+    def _check_train_args(api, epoch, train_dataset, sink_size, initial_epoch, sink_size_noun) -> int:
+        """Check train / fit's arguments; return ``sink_size`` with -1 resolved to the dataset size."""
         _check_is_int(sink_size)
         check_positive_int(epoch)
         check_non_negative_int(initial_epoch)
@@ -301,6 +302,12 @@ class Model:
                              f" but got the parameter 'epoch' is {epoch}, 'initial_epoch' is {initial_epoch}.")
         if train_dataset.get_dataset_size() == 0:
             raise ValueError("There is no valid data in dataset, please check dataset file firstly.")
+        if sink_size == -1:
+            sink_size = train_dataset.get_dataset_size()
+        if sink_size < -1 or sink_size == 0:
+            raise ValueError(f"For '{api}', The {sink_size_noun} 'sink_size' must be -1 or positive, "
+                             f"but got {sink_size}.")
+        return sink_size
 
     def train(self, epoch, train_dataset, callbacks=None, dataset_sink_mode=False, sink_size=-1, initial_epoch=0):
         """Train ``epoch - initial_epoch`` epochs over ``train_dataset`` (``epoch`` is the final epoch number).
@@ -309,12 +316,7 @@ class Model:
         columns go to the network.  ``dataset_sink_mode=True`` runs the same host loop (MindSpore's CPU path).
         """
         check_bool(dataset_sink_mode)
-        self._check_train_args("Model.train", epoch, train_dataset, sink_size, initial_epoch)
-        if sink_size == -1:
-            sink_size = train_dataset.get_dataset_size()
-        if sink_size < -1 or sink_size == 0:
-            raise ValueError("For 'Model.train', The argument 'sink_size' must be -1 or positive, "
-                             "but got {}.".format(sink_size))
+        sink_size = self._check_train_args("Model.train", epoch, train_dataset, sink_size, initial_epoch, "argument")
         if callbacks:
             self._check_methods_for_custom_callbacks(callbacks, "train")
         self._train(epoch, train_dataset, callbacks=callbacks, dataset_sink_mode=dataset_sink_mode,
@@ -327,12 +329,7 @@ class Model:
         ``cb_params.eval_results`` (metrics + ``eval_loss``) at the epoch end."""
         dataset_sink_mode = check_bool(dataset_sink_mode)
         valid_dataset_sink_mode = check_bool(valid_dataset_sink_mode)
-        self._check_train_args("Model.fit", epoch, train_dataset, sink_size, initial_epoch)
-        if sink_size == -1:
-            sink_size = train_dataset.get_dataset_size()
-        if sink_size < -1 or sink_size == 0:
-            raise ValueError("For 'Model.fit', The parameter 'sink_size' must be -1 or positive, "
-                             "but got {}.".format(sink_size))
+        sink_size = self._check_train_args("Model.fit", epoch, train_dataset, sink_size, initial_epoch, "parameter")
         if not isinstance(valid_frequency, (int, list)):
             raise TypeError(f"For 'Model.fit', the type of 'valid_frequency' must be a list or an integer, but got "
                             f"type {type(valid_frequency)}.")
@@ -442,14 +439,20 @@ class Model:
         cb_params.update(saved)
 
     def _eval_in_fit(self, valid_dataset, callbacks=None, dataset_sink_mode=True, cb_params=None):
+        return self._run_eval(valid_dataset, callbacks, cb_params, add_eval_loss=True)
+
+    def _run_eval(self, valid_dataset, callbacks, cb_params, add_eval_loss=False, **extra_params):
+        """An evaluation over ``valid_dataset``: ``cb_params`` set for it (then ``extra_params``), the metrics
+        cleared, ``_eval_process`` run under ``callbacks``."""
         cb_params.eval_network = self._eval_network
         cb_params.valid_dataset = valid_dataset
         cb_params.batch_num = valid_dataset.get_dataset_size()
         cb_params.mode = "eval"
         cb_params.cur_step_num = 0
+        cb_params.update(extra_params)
         self._clear_metrics()
         with _CallbackManager(callbacks) as list_callback:
-            return self._eval_process(valid_dataset, list_callback, cb_params, add_eval_loss=True)
+            return self._eval_process(valid_dataset, list_callback, cb_params, add_eval_loss=add_eval_loss)
 
     def _eval_process(self, valid_dataset, list_callback=None, cb_params=None, add_eval_loss=False):
         run_context = RunContext(cb_params)
@@ -495,17 +498,8 @@ class Model:
                              "you should set the argument 'metrics' for model.")
         if callbacks:
             self._check_methods_for_custom_callbacks(callbacks, "eval")
-        cb_params = _InternalCallbackParam()
-        cb_params.eval_network = self._eval_network
-        cb_params.valid_dataset = valid_dataset
-        cb_params.batch_num = valid_dataset.get_dataset_size()
-        cb_params.mode = "eval"
-        cb_params.cur_step_num = 0
-        cb_params.list_callback = self._transform_callbacks(callbacks)
-        cb_params.network = self._network
-        self._clear_metrics()
-        with _CallbackManager(callbacks) as list_callback:
-            return self._eval_process(valid_dataset, list_callback, cb_params)
+        return self._run_eval(valid_dataset, callbacks, _InternalCallbackParam(),
+                              list_callback=self._transform_callbacks(callbacks), network=self._network)
 
     # ------------------------------------------------------------------------------------------ predict
     def predict(self, *predict_data, backend=None, config=None):
