@@ -1,13 +1,7 @@
-"""``mindspore.nn.metrics``: the metrics of ``mindspore.train.metrics``, re-exported (as MindSpore does)."""
-from msshim.train.metrics import (ROC, BleuScore, ConfusionMatrix, ConfusionMatrixMetric, CosineSimilarity, Dice, F1,
-                                  Fbeta, HausdorffDistance, Loss, MAE, MeanSurfaceDistance, Metric, MSE,
-                                  OcclusionSensitivity, Perplexity, Precision, Recall, RootMeanSquareDistance,
-                                  Top1CategoricalAccuracy, Top5CategoricalAccuracy, TopKCategoricalAccuracy, Accuracy,
-                                  auc, get_metric_fn, get_metrics, names, rearrange_inputs)
+"""``mindspore.nn.metrics``: the metrics of ``mindspore.train.metrics``, re-exported (as MindSpore does, with
+``get_metrics`` third in ``__all__``); the names are listed once, in ``msshim.train.metrics``."""
+from msshim.train import metrics as _metrics
 
-__all__ = [
-    "names", "get_metric_fn", "get_metrics", "Accuracy", "MAE", "MSE", "Metric", "rearrange_inputs", "Precision",
-    "HausdorffDistance", "Recall", "Fbeta", "BleuScore", "CosineSimilarity", "OcclusionSensitivity", "F1", "Dice",
-    "ROC", "auc", "TopKCategoricalAccuracy", "Top1CategoricalAccuracy", "Top5CategoricalAccuracy", "Loss",
-    "MeanSurfaceDistance", "RootMeanSquareDistance", "Perplexity", "ConfusionMatrix", "ConfusionMatrixMetric",
-]
+__all__ = list(_metrics.__all__)
+__all__.insert(2, "get_metrics")
+globals().update((_name, getattr(_metrics, _name)) for _name in __all__)
