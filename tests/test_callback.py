@@ -8,17 +8,14 @@ import pathlib
 import re
 import sys
 
-import numpy as np
 import pytest
 
 HERE = pathlib.Path(__file__).resolve().parent / "fixtures" / "train"
 sys.path.insert(0, str(HERE))
 
-from mindspore import Tensor  # noqa: E402
-from mindspore.train import (Model, ModelCheckpoint, CheckpointConfig, LossMonitor, TimeMonitor,  # noqa: E402
-                             EarlyStopping, LambdaCallback, RunContext, Callback)
-from mindspore.train.callback import _InternalCallbackParam  # noqa: E402
+from mindspore.train import Model, CheckpointConfig, TimeMonitor, LambdaCallback, Callback  # noqa: E402
 
+import make_train as M  # noqa: E402
 import train_nets as T  # noqa: E402
 
 FX = json.loads((HERE / "train.json").read_text())
@@ -31,51 +28,16 @@ def capture(fn):
     return result, buf.getvalue().splitlines()
 
 
-def err(fn) -> str:
-    try:
-        fn()
-    except Exception as e:  # noqa: BLE001 - the exception is the result
-        return "ERROR: %s: %s" % (type(e).__name__, str(e).splitlines()[0] if str(e) else "")
-    return "no error"
-
-
-@pytest.mark.parametrize("case,outputs,step", [
-    ("tuple", lambda: (Tensor(np.float32(1.5)), Tensor(False), Tensor(np.float32(1024.0))), 5),
-    ("nan", lambda: Tensor(np.float32("nan")), 5),
-    ("inf", lambda: Tensor(np.float32("inf")), 3),
-    ("float64", lambda: Tensor(np.float64(0.1)), 5),
-])
-def test_loss_monitor_line_and_nan_check(case, outputs, step):
-    cb = _InternalCallbackParam()
-    cb.cur_epoch_num, cb.cur_step_num, cb.batch_num, cb.dataset_sink_mode = 2, step, 3, False
-    cb.net_outputs = outputs()
-    got = capture(lambda: err(lambda: LossMonitor().step_end(RunContext(cb))))
+@pytest.mark.parametrize("case", list(M.LOSS_MONITOR_CASES))
+def test_loss_monitor_line_and_nan_check(case):
+    outputs, step = M.LOSS_MONITOR_CASES[case]
+    got = M.loss_monitor_run(outputs(), step)
     assert list(got) == FX["loss_monitor"][case]
 
 
-_CONFIG_ERRORS = {
-    "run_context_not_dict": lambda: RunContext(1),
-    "loss_monitor_negative": lambda: LossMonitor(-1),
-    "loss_monitor_float": lambda: LossMonitor(1.5),
-    "time_monitor_data_time_int": lambda: TimeMonitor(data_time=1),
-    "ckpt_config_all_zero": lambda: CheckpointConfig(0, 0, 0, 0),
-    "ckpt_config_negative_steps": lambda: CheckpointConfig(save_checkpoint_steps=-1),
-    "ckpt_config_append_not_list": lambda: CheckpointConfig(append_info="epoch_num"),
-    "ckpt_config_append_bad_name": lambda: CheckpointConfig(append_info=["epoch"]),
-    "ckpt_config_append_bad_value": lambda: CheckpointConfig(append_info=[{"a": [1]}]),
-    "ckpt_config_saved_network_bad": lambda: CheckpointConfig(saved_network=1),
-    "ckpt_config_async_bad": lambda: CheckpointConfig(async_save="x"),
-    "ckpt_config_enc_key_str": lambda: CheckpointConfig(enc_key="k"),
-    "model_checkpoint_prefix_slash": lambda: ModelCheckpoint(prefix="a/b"),
-    "model_checkpoint_prefix_int": lambda: ModelCheckpoint(prefix=1),
-    "model_checkpoint_config_bad": lambda: ModelCheckpoint(config=1),
-    "early_stopping_mode_bad": lambda: EarlyStopping(mode="x"),
-}
-
-
-@pytest.mark.parametrize("case", sorted(_CONFIG_ERRORS))
+@pytest.mark.parametrize("case", sorted(M.CALLBACK_ERROR_CASES))
 def test_argument_errors_as_mindspore(case):
-    assert err(_CONFIG_ERRORS[case]) == FX["errors"][case]
+    assert M.err(M.CALLBACK_ERROR_CASES[case]) == FX["errors"][case]
 
 
 def test_checkpoint_config_policies():

@@ -1,9 +1,10 @@
 """Seed 003, "Loading a Model for Inference and Transfer Learning" (MindSpore docs r1.6), on msshim.
 
-The tutorial's three code blocks run as written, with ``TinyNet`` (tests/fixtures/train/train_nets.py: conv1,
-bn1, conv2, fc1, fc2) standing in for ResNet50/LeNet and ``resnet50-2_3.ckpt`` — written by real MindSpore
-2.10's ModelCheckpoint after 2 epochs of 3 steps — for "resnet50-2_32.ckpt" / "lenet.ckpt".  Expected
-values: tests/fixtures/train/train.json["seed003"] (make_train.run_seed, real MindSpore).
+The tutorial's three code blocks run as written (the checkpoint edit is make_train.edit_as_tutorial, shared
+with the generator), with ``TinyNet`` (tests/fixtures/train/train_nets.py: conv1, bn1, conv2, fc1, fc2)
+standing in for ResNet50/LeNet and ``resnet50-2_3.ckpt`` — written by real MindSpore 2.10's ModelCheckpoint
+after 2 epochs of 3 steps — for "resnet50-2_32.ckpt" / "lenet.ckpt".  Expected values:
+tests/fixtures/train/train.json["seed003"] (make_train.run_seed, real MindSpore).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import pytest
 HERE = pathlib.Path(__file__).resolve().parent / "fixtures" / "train"
 sys.path.insert(0, str(HERE))
 
+import make_train as M  # noqa: E402
 import train_nets as T  # noqa: E402
 
 SEED = json.loads((HERE / "train.json").read_text())["seed003"]
@@ -67,7 +69,7 @@ def test_load_for_transfer_training():
 
 
 def test_modify_and_save_checkpoint(tmp_path, capsys):
-    from mindspore import Parameter, Tensor, load_checkpoint, save_checkpoint
+    from mindspore import load_checkpoint, save_checkpoint
 
     # Load the checkpoint file
     param_dict = load_checkpoint(CKPT)
@@ -78,13 +80,7 @@ def test_modify_and_save_checkpoint(tmp_path, capsys):
     printed = capsys.readouterr().out.splitlines()
     assert [line for line in printed if line in param_dict] == SEED["keys"]
 
-    del param_dict["conv1.weight"]
-    param_dict["conv2.weight"] = Parameter(Tensor([0]))
-    param_dict["fc1.bias"] = Parameter(Tensor([1]))
-
-    save_list = []
-    for key, value in param_dict.items():
-        save_list.append({"name": key, "data": value.data})
+    save_list = M.edit_as_tutorial(param_dict)  # del conv1.weight, new conv2.weight / fc1.bias, the save list
     save_checkpoint(save_list, str(tmp_path / "new.ckpt"))
 
     data = (tmp_path / "new.ckpt").read_bytes()
