@@ -29,10 +29,6 @@ def _skip_missing_loss(case):
         pytest.skip("nn.SoftmaxCrossEntropyWithLogits is not available yet")
 
 
-def describe(cell):
-    return [[path, p.name, str(p.dtype), list(p.shape), p.requires_grad] for path, p in cell.parameters_and_names()]
-
-
 def state(case, after):
     prefix = f"{case}|after{after}|"
     return {k[len(prefix):]: ARRAYS[k] for k in ARRAYS.files if k.startswith(prefix)}
@@ -65,8 +61,8 @@ def assert_state(cell, ref, what, atol=1e-5, rtol=1e-5):
 def test_names_dtypes_order(case):
     _skip_missing_loss(case)
     _, opt, cell = oc.train_net(case)
-    assert describe(cell) == FIX["cases"][case]["train_params"]
-    assert describe(opt) == FIX["cases"][case]["opt_params"]
+    assert oc.describe(cell) == FIX["cases"][case]["train_params"]
+    assert oc.describe(opt) == FIX["cases"][case]["opt_params"]
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -113,21 +109,16 @@ DIRECT_TOLERANCE = {"ftrl": 1e-5, "ftrl_power": 1e-5}
 @pytest.mark.parametrize("name", sorted(FIX["direct"]))
 def test_update_rules(name):
     """The same 5 gradient tuples fed straight to each optimizer: parameters and state to float32 rounding."""
-    ns = _namespace()
+    ns = oc.namespace()
     ns["ps"] = oc.direct_params()
     opt = eval(oc.DIRECT[name], ns)
     for step in range(oc.STEPS):
         assert opt(oc.direct_grads(step)) == (True,) * len(opt.parameters)
-    assert describe(opt) == FIX["direct"][name]
+    assert oc.describe(opt) == FIX["direct"][name]
     prefix = f"direct:{name}|"
     ref = {k[len(prefix):]: ARRAYS[k] for k in ARRAYS.files if k.startswith(prefix)}
     atol = DIRECT_TOLERANCE.get(name, 1e-6)
     assert_state(opt, ref, name, atol=atol, rtol=10 * atol if name in DIRECT_TOLERANCE else 1e-5)
-
-
-def _namespace():
-    return {"nn": nn, "Tensor": Tensor, "Parameter": Parameter, "np": np, "params": oc.params,
-            "ones_grads": oc.ones_grads}
 
 
 @pytest.mark.parametrize("name", sorted(FIX["errors"]))
@@ -135,11 +126,11 @@ def test_errors(name):
     expected = FIX["errors"][name]
     code = oc.ERRORS[name]
     if expected == "OK":
-        exec(compile(code, "<case>", "exec"), _namespace())
+        exec(compile(code, "<case>", "exec"), oc.namespace())
         return
     etype = expected.split(":")[1].strip()
     with pytest.raises(Exception) as info:
-        exec(compile(code, "<case>", "exec"), _namespace())
+        exec(compile(code, "<case>", "exec"), oc.namespace())
     assert type(info.value).__name__ == etype, f"{code}: {info.value!r}"
 
 
@@ -150,24 +141,11 @@ def test_values(name):
     expected = FIX["values"][name]
     if isinstance(expected, str) and expected.startswith("ERROR:"):
         with pytest.raises(Exception) as info:
-            run_code(oc.VALUES[name], _namespace())
+            run_code(oc.VALUES[name], oc.namespace())
         assert type(info.value).__name__ == expected.split(":")[1].strip()
         return
-    got = _encode(run_code(oc.VALUES[name], _namespace()))
+    got = oc.to_json(run_code(oc.VALUES[name], oc.namespace()))
     assert _close(got, expected), f"{got} != {expected}"
-
-
-def _encode(v):
-    if isinstance(v, Tensor):
-        d = {"dtype": str(v.dtype), "shape": list(v.shape), "value": v.asnumpy().tolist()}
-        if isinstance(v, Parameter):
-            d["parameter"] = v.name
-        return d
-    if isinstance(v, (list, tuple)):
-        return [_encode(x) for x in v]
-    if isinstance(v, np.generic):
-        return v.item()
-    return v
 
 
 def _close(a, b):
@@ -187,7 +165,7 @@ def test_schedule_cells(name):
     import mindspore as ms
 
     ref = FIX["schedules"][name]
-    cell = run_code(oc.SCHEDULES[name], _namespace())
+    cell = run_code(oc.SCHEDULES[name], oc.namespace())
     vector = [float(cell(Tensor(np.array([s], np.int32))).asnumpy()[0]) for s in range(12)]
     scalar = [float(cell(Tensor(s, ms.int32)).asnumpy()) for s in range(12)]
     out = cell(Tensor(np.array([3], np.int32)))
@@ -200,5 +178,5 @@ def test_schedule_cells(name):
 def test_dynamic_lr_lists(name):
     from parity_helpers import run_code
 
-    got = run_code(oc.DYNAMIC[name], _namespace())
+    got = run_code(oc.DYNAMIC[name], oc.namespace())
     assert isinstance(got, list) and got == FIX["dynamic"][name]
