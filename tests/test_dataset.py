@@ -16,21 +16,14 @@ import sys
 import numpy as np
 import pytest
 
-import msshim
-
-msshim.install_as_mindspore()
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-FIXTURES = os.path.join(HERE, "fixtures", "dataset")
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "dataset")
 if FIXTURES not in sys.path:
     sys.path.insert(0, FIXTURES)
 
 import pipelines  # noqa: E402
 
-with open(os.path.join(FIXTURES, "cases.json")) as _f:
-    CASES = json.load(_f)
-with np.load(os.path.join(FIXTURES, "arrays.npz")) as _z:
-    ARRAYS = {k: _z[k] for k in _z.files}
+CASES = pipelines.recorded_cases()
+ARRAYS = pipelines.recorded_arrays()
 
 # Transforms whose uint8 output may differ from MindSpore's by one level on a few pixels (msshim emulates
 # cv::resize's fixed-point arithmetic; MindSpore's OpenCV build rounds a few up-scaled pixels one level lower).

@@ -3,30 +3,24 @@ but MindSpore's order is not reproducible, so only the row multiset is compared 
 fast path being taken, worker failures, the 1.x import paths, and iterator Tensors feeding a network."""
 from __future__ import annotations
 
-import json
 import os
 import sys
 
 import pytest
 
 import msshim
+import mindspore as ms
+import mindspore.dataset as ds
+import mindspore.dataset.vision as vision
+from mindspore import nn
 
-msshim.install_as_mindspore()
-
-import mindspore as ms  # noqa: E402
-import mindspore.dataset as ds  # noqa: E402
-import mindspore.dataset.vision as vision  # noqa: E402
-from mindspore import nn  # noqa: E402
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-FIXTURES = os.path.join(HERE, "fixtures", "dataset")
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "dataset")
 if FIXTURES not in sys.path:
     sys.path.insert(0, FIXTURES)
 
 import pipelines  # noqa: E402
 
-with open(os.path.join(FIXTURES, "cases.json")) as _f:
-    VALUES = json.load(_f)["values"]
+VALUES = pipelines.recorded_cases()["values"]
 
 
 def _order(dataset, **kw):
