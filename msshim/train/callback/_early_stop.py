@@ -40,7 +40,7 @@ class _Improvement:
         if mode not in ['auto', 'min', 'max']:
             raise ValueError("mode should be 'auto', 'min' or 'max', but got %s." % mode)
         self._minimize = mode == 'min' or (mode == 'auto' and monitor in _smaller_better_metrics)
-        self.best = np.inf if self._minimize else -np.inf
+        self._reset_best()
 
     def is_improvement(self, a, b):
         return np.less(a, b - self.min_delta) if self._minimize else np.greater(a, b + self.min_delta)
