@@ -21,6 +21,15 @@ from msshim.nn.optim.optimizer import Optimizer, opt_init_args_register
 __all__ = ["SGD"]
 
 
+def _float_arg(value, name: str) -> float:
+    """An int (not bool) becomes a float; anything else but a float is SGD's TypeError."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if not isinstance(value, float):
+        raise TypeError(f"For 'SGD', the argument '{name}' must be float type, but got {type(value)}.")
+    return value
+
+
 class SGD(Optimizer):
     """``SGD(params, learning_rate=0.1, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False,
     loss_scale=1.0)``; state ``accum.<name>`` (zeros) and ``stat.<name>`` (ones)."""
@@ -29,16 +38,10 @@ class SGD(Optimizer):
     def __init__(self, params, learning_rate=0.1, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False,
                  loss_scale=1.0):
         super().__init__(learning_rate, params, weight_decay, loss_scale)
-        if isinstance(momentum, int) and not isinstance(momentum, bool):
-            momentum = float(momentum)
-        if not isinstance(momentum, float):
-            raise TypeError(f"For 'SGD', the argument 'momentum' must be float type, but got {type(momentum)}.")
+        momentum = _float_arg(momentum, "momentum")
         if momentum < 0.0:
             raise ValueError(f"For 'SGD', the argument 'momentum' must be at least 0.0, but got {momentum}.")
-        if isinstance(dampening, int) and not isinstance(dampening, bool):
-            dampening = float(dampening)
-        if not isinstance(dampening, float):
-            raise TypeError(f"For 'SGD', the argument 'dampening' must be float type, but got {type(dampening)}.")
+        dampening = _float_arg(dampening, "dampening")
         if dampening < 0.0:
             raise ValueError(f"For 'SGD', the argument 'dampening' must be at least 0.0, but got 'dampening' "
                              f"{dampening}")
