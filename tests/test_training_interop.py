@@ -88,3 +88,11 @@ def test_primitive_sparse_softmax_cross_entropy_rejects_negative_labels():
     x = Tensor(np.ones((2, 3), np.float32))
     with pytest.raises(RuntimeError, match="label"):
         ms.ops.SparseSoftmaxCrossEntropyWithLogits()(x, Tensor(np.array([0, -100], np.int32)))
+
+
+def test_parameter_unique_defaults_to_false():
+    """MindSpore 2.10: Parameter(...).unique and its clone's are False until set."""
+    p = Parameter(Tensor(np.ones(2, np.float32)), name="a")
+    assert p.unique is False and p.clone().unique is False
+    p.unique = True
+    assert p.unique is True

@@ -154,7 +154,12 @@ class Parameter(Tensor):
 
     @property
     def unique(self) -> bool:
-        return True
+        """MindSpore's flag for a parameter kept unique across cloned networks (False unless set)."""
+        return self.__dict__.get("_unique", False)
+
+    @unique.setter
+    def unique(self, value: bool) -> None:
+        self.__dict__["_unique"] = bool(value)
 
     # ------------------------------------------------------------------ data
     def set_data(self, data, slice_shape: bool = False) -> "Parameter":
