@@ -105,7 +105,7 @@ def _arrays(source: Source, order, bar) -> Iterator[tuple[str, np.ndarray]]:
             if bar is not None:
                 bar.update(source.items[item.src].nbytes)
             yield name, arr
-            release(source.items[item.src])
+            release(source.items[item.src], source.mappings)
 
 
 def _write(dst: str, fmt: str, family: str, source: Source, order, bar, *, enc_key, enc_mode) -> None:
@@ -138,7 +138,7 @@ def _write(dst: str, fmt: str, family: str, source: Source, order, bar, *, enc_k
 def _with(source: Source, name: str, arr: np.ndarray) -> Source:
     items = dict(source.items)
     items[name] = arr
-    return Source(source.path, source.family, items, source.keep)
+    return Source(source.path, source.family, items, source.keep, source.mappings)
 
 
 def _dtype(source: Source, step: Step) -> str:

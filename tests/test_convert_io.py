@@ -76,6 +76,32 @@ def test_pt_loadable_with_mmap(tmp_path):
     converters.convert(ALL, tmp_path / "a.pth", keep_names=True)
     sd = torch.load(tmp_path / "a.pth", weights_only=True, mmap=True)
     assert sd["layer.i64"].dtype == torch.int64 and sd["layer.u64"].dtype == torch.uint64
+    src = dict(read_checkpoint(ALL))
+    for name, arr in src.items():
+        if isinstance(arr, np.ndarray) and name.startswith("layer."):
+            t = sd[name]
+            raw = t.view(torch.int16) if t.dtype == torch.bfloat16 else t
+            assert tuple(t.shape) == arr.shape and raw.numpy().tobytes() == arr.tobytes(), name
+
+
+def test_pt_zip_container(tmp_path):
+    """The records torch.save writes, CRCs that Python's zipfile verifies, each record's data 64-byte aligned
+    (torch's writer pads the local header's extra field the same way)."""
+    import struct
+    converters.convert(ALL, tmp_path / "a.pt", keep_names=True)
+    with zipfile.ZipFile(tmp_path / "a.pt") as z:
+        assert z.testzip() is None
+        names = z.namelist()
+        assert names[:4] == ["archive/data.pkl", "archive/.format_version", "archive/.storage_alignment",
+                             "archive/byteorder"]
+        assert names[-2:] == ["archive/version", "archive/.data/serialization_id"]
+        assert names[4:-2] == [f"archive/data/{i}" for i in range(len(names) - 6)]
+        assert z.read("archive/version") == b"3\n" and z.read("archive/byteorder") == b"little"
+        raw = _bytes(tmp_path / "a.pt")
+        for info in z.infolist():
+            assert info.compress_type == zipfile.ZIP_STORED
+            n, e = struct.unpack("<HH", raw[info.header_offset + 26:info.header_offset + 30])
+            assert (info.header_offset + 30 + n + e) % 64 == 0, info.filename
 
 
 def test_pt_ckpt_pt(tmp_path):
@@ -250,14 +276,19 @@ print(status('VmHWM') - base)
 """
 
 
-@pytest.mark.parametrize("dst", ["big.pt", "big.safetensors", "big2.ckpt"])
-def test_peak_memory(tmp_path, dst):
+@pytest.mark.parametrize("src_name, dst", [("big.ckpt", "big.pt"), ("big.ckpt", "big.safetensors"),
+                                           ("big.ckpt", "big2.ckpt"), ("big.pt", "big2.ckpt")])
+def test_peak_memory(tmp_path, src_name, dst):
     """A 256 MiB checkpoint (several tensors, one 96 MiB) converts with the peak RSS growth below the file size
-    + 10% (measured in a subprocess with VmHWM)."""
+    + 10% (measured in a subprocess with VmHWM); a .pt source's pages (torch.load mmap) are released too."""
     from msshim.train.ckpt_format import write_checkpoint
     src = tmp_path / "big.ckpt"
     sizes = [96, 64, 48, 32, 16]
     write_checkpoint(src, ((f"l{i}.w", np.full((m, 1 << 18), i, np.float32)) for i, m in enumerate(sizes)))
+    if src_name == "big.pt":
+        converters.convert(src, tmp_path / src_name, keep_names=True, progress=False)
+        src.unlink()
+        src = tmp_path / src_name
     size = os.path.getsize(src)
     out = subprocess.run([sys.executable, "-c", PEAK, str(src), str(tmp_path / dst)], capture_output=True, text=True,
                          check=True)

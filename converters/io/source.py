@@ -24,11 +24,14 @@ class Extra:
 @dataclass
 class Source:
     """``family`` is ``"ms"`` (MindSpore names) or ``"torch"``; ``items`` maps name -> array or :class:`Extra`
-    in file order; ``path`` for messages; ``keep`` holds what must stay alive while the arrays are used."""
+    in file order; ``path`` for messages; ``keep`` holds what must stay alive while the arrays are used;
+    ``mappings``: address ranges mapped from the file whose pages may be released once written
+    (:func:`.release.release`; the ckpt/safetensors readers' ``mmap.mmap`` objects need none)."""
     path: str
     family: str
     items: dict[str, np.ndarray | Extra]
     keep: list = field(default_factory=list)
+    mappings: tuple[tuple[int, int], ...] = ()
 
     def entries(self) -> list[Entry]:
         """Tensors only, without reading their data."""

@@ -5,7 +5,8 @@ torch's zip format), whose restricted unpickler refuses any global outside torch
 file is refused with a ``ValueError`` naming it.  Writing produces what ``torch.save(state_dict)`` writes (a
 zip with ``data.pkl`` + one ``data/<n>`` record per tensor, loadable with ``weights_only=True`` and
 ``mmap=True``), but incrementally: ``data.pkl`` is pickled from the shapes alone, then each tensor's bytes are
-written as it is produced, so memory holds one tensor at a time instead of the whole state_dict."""
+written as it is produced, so memory holds one tensor at a time instead of the whole state_dict.  The zip
+container is written by :mod:`.pt_zip` (torch's own writer spends most of a conversion on its CRC)."""
 from __future__ import annotations
 
 import collections
@@ -22,6 +23,8 @@ import torch
 from msshim.train.ckpt_format import numpy_dtype
 from msshim.train.ckpt_format.atomic import atomic_output
 
+from .pt_zip import ALIGNMENT, PtZipWriter, serialization_id
+from .release import file_mappings
 from .source import Extra, Source
 
 __all__ = ["read_pt", "write_pt", "load_state_dict", "TORCH_DTYPES"]
@@ -37,14 +40,18 @@ _SCALARS = (bool, int, float, str)
 def load_state_dict(path: str | os.PathLike) -> Any:
     """``torch.load(path, weights_only=True)``, memory-mapped when possible; ``ValueError`` naming the file
     when it needs anything beyond tensors and plain containers (code execution)."""
-    path = os.fspath(path)
+    return _load(os.fspath(path))[0]
+
+
+def _load(path: str) -> tuple[Any, bool]:
+    """``(object, memory-mapped?)``."""
     try:
         try:
-            return torch.load(path, map_location="cpu", weights_only=True, mmap=True)
+            return torch.load(path, map_location="cpu", weights_only=True, mmap=True), True
         except RuntimeError as e:
             if "zip" not in str(e) and "mmap" not in str(e):
                 raise
-            return torch.load(path, map_location="cpu", weights_only=True)  # legacy (pre-1.6) format
+            return torch.load(path, map_location="cpu", weights_only=True), False  # legacy (pre-1.6) format
     except pickle.UnpicklingError as e:
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         raise ValueError(f"Refusing to load {path!r}: it is not a plain tensor state_dict, loading it would "
@@ -67,7 +74,7 @@ def _flatten(obj: Any, prefix: str, out: dict, skipped: list) -> None:
 
 def read_pt(path: str | os.PathLike) -> Source:
     """Tensors of a (possibly nested, dotted-name-flattened) dict; Python scalars / str become Extras."""
-    obj = load_state_dict(path)
+    obj, mapped = _load(os.fspath(path))
     if not isinstance(obj, dict):
         raise ValueError(f"{os.fspath(path)!r} holds a {type(obj).__name__}, not a state_dict (dict of tensors).")
     items: dict = {}
@@ -76,7 +83,8 @@ def read_pt(path: str | os.PathLike) -> Source:
     if skipped:
         import warnings
         warnings.warn(f"{os.fspath(path)}: skipped non-tensor entries {skipped}", stacklevel=2)
-    return Source(os.fspath(path), "torch", items, keep=[obj])
+    # torch's storages are views of one read-only-used file mapping: their pages can be given back once written
+    return Source(os.fspath(path), "torch", items, keep=[obj], mappings=file_mappings(path) if mapped else ())
 
 
 def to_numpy(t: torch.Tensor) -> np.ndarray:
@@ -126,16 +134,6 @@ class _Pickler(pickle.Pickler):
         return None
 
 
-def _writer(tmp: str):
-    alignment = torch.serialization._get_storage_alignment()
-    try:
-        tmp.encode("ascii")
-    except UnicodeEncodeError:  # PyTorchFileWriter takes only ascii names; go through a Python file
-        f = open(tmp, "wb")  # noqa: SIM115
-        return torch._C.PyTorchFileWriter(f, True, alignment), f
-    return torch._C.PyTorchFileWriter(tmp, True, alignment), None
-
-
 def write_pt(path: str | os.PathLike, specs: list[tuple[str, Any]], arrays: Iterator[tuple[str, np.ndarray]]) -> None:
     """``specs``: ``(name, (shape, MindSpore dtype))`` for a tensor or ``(name, Extra)`` for a plain value, in
     output order; ``arrays`` then yields ``(name, array)`` for the tensors, in the same order."""
@@ -159,28 +157,24 @@ def write_pt(path: str | os.PathLike, specs: list[tuple[str, Any]], arrays: Iter
     _Pickler(buf, protocol=2).dump(state)
     data_pkl = buf.getvalue()
     with atomic_output(path, os.path.splitext(os.fspath(path))[1].lstrip(".") or "pt") as tmp:
-        writer, f = _writer(tmp)
-        try:
-            writer.write_record("data.pkl", data_pkl, len(data_pkl))
-            writer.write_record(".format_version", "1", 1)
-            alignment = str(torch.serialization._get_storage_alignment())
-            writer.write_record(".storage_alignment", alignment, len(alignment))
-            writer.write_record("byteorder", sys.byteorder, len(sys.byteorder))
+        with open(tmp, "wb") as f:
+            writer = PtZipWriter(f)
+            writer.write_record("data.pkl", data_pkl)
+            writer.write_record(".format_version", b"1")
+            writer.write_record(".storage_alignment", str(ALIGNMENT).encode())
+            writer.write_record("byteorder", sys.byteorder.encode())
             count = 0
             for (name, ref), (got, arr) in zip(tensors, arrays):
                 expect = np.dtype(numpy_dtype(_ms_name(ref.dtype)))
                 if got != name or arr.size != ref.numel or arr.dtype.itemsize != expect.itemsize:
                     raise RuntimeError(f"torch writer: expected {name}, got {got} {arr.shape} {arr.dtype}")
-                raw = np.ascontiguousarray(arr).reshape(-1).view(np.uint8)
-                writer.write_record(f"data/{ref.key}", torch.from_numpy(raw).untyped_storage(), raw.nbytes)
+                writer.write_record(f"data/{ref.key}", np.ascontiguousarray(arr).reshape(-1).view(np.uint8))
                 count += 1
             if count != len(tensors):
                 raise RuntimeError(f"torch writer: {len(tensors)} tensors announced, {count} given")
-            writer.write_end_of_file()
-        finally:
-            if f is not None:
-                f.close()
-            del writer
+            writer.write_record("version", b"3\n")
+            writer.write_record(".data/serialization_id", serialization_id().encode())
+            writer.finish()
 
 
 _MS_NAME = {v: k for k, v in TORCH_DTYPES.items()}
