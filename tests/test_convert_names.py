@@ -9,7 +9,7 @@ import pytest
 import torch
 
 import mindspore as ms
-from mindspore import nn, ops
+from mindspore import nn
 from converters.plan import Entry, Step, plan
 from converters.rules import builtin_rule_sets, load_rules
 from msshim.train.ckpt_format import read_checkpoint
@@ -17,6 +17,8 @@ from msshim.train.ckpt_format import read_checkpoint
 FIX = os.path.join(os.path.dirname(__file__), "fixtures", "convert")
 sys.path.insert(0, FIX)
 from torch_nets import TorchNet, seeded_net  # noqa: E402
+# the fixture network itself, built here by msshim (tests alias mindspore to msshim)
+from make_convert import Net as MsNet  # noqa: E402
 
 
 def E(name, *shape):
@@ -82,30 +84,6 @@ def test_bad_direction():
 
 
 # ------------------------------------------------------------------------------------------ layer aware
-class MsNet(nn.Cell):
-    """The msshim twin of the fixture network (make_convert.Net)."""
-
-    def __init__(self):
-        super().__init__()
-        self.conv = nn.Conv2d(3, 4, 3, pad_mode="pad", padding=1, has_bias=True)
-        self.bn = nn.BatchNorm2d(4)
-        self.prelu = nn.PReLU(4)
-        self.gn = nn.GroupNorm(2, 4)
-        self.emb = nn.Embedding(10, 6)
-        self.conv1d = nn.Conv1d(6, 6, 3, pad_mode="pad", padding=1, has_bias=True)
-        self.lstm = nn.LSTM(6, 5, batch_first=True)
-        self.ln = nn.LayerNorm((5,))
-        self.fc = nn.Dense(9, 3)
-        self.bn1d = nn.BatchNorm1d(3)
-
-    def construct(self, x, ids):
-        a = self.gn(self.prelu(self.bn(self.conv(x)))).mean(axis=(2, 3))
-        s = self.conv1d(self.emb(ids).transpose(0, 2, 1)).transpose(0, 2, 1)
-        s, _ = self.lstm(s)
-        s = self.ln(s[:, -1])
-        return self.bn1d(self.fc(ops.cat((a, s), 1)))
-
-
 def _ms_entries():
     return [Entry(n, tuple(v.shape), "Float32") for n, v in read_checkpoint(os.path.join(FIX, "ms_net.ckpt"))]
 
@@ -199,7 +177,7 @@ def test_rules_bad_files(tmp_path):
 
 
 def test_builtin_sets_listed():
-    assert builtin_rule_sets() == ["hf_bert", "hf_llama_mindformers", "torchvision_resnet"]
+    assert builtin_rule_sets() == ["hf_bert", "hf_llama_mindformers", "torchvision_resnet", "torchvision_resnet_basic"]
 
 
 def _roundtrip(entries, rule_set):
