@@ -63,7 +63,8 @@ def _rules(objs, where: str) -> tuple[Rule, ...]:
 
 def load_rules(name_or_path) -> RuleSet:
     """A RuleSet from a built-in set name (``torchvision_resnet`` for ResNet50/101/152, ``torchvision_resnet_basic``
-    for ResNet18/34, ``hf_bert``, ``hf_llama_mindformers``), a JSON file path, a list of rule dicts (both directions), a dict as in a file, or a RuleSet (returned as is)."""
+    for ResNet18/34, ``hf_bert``, ``hf_llama_mindformers``), a JSON file path, a list of rule dicts (both directions), a dict
+    as in a file, or a RuleSet (returned as is)."""
     if isinstance(name_or_path, RuleSet):
         return name_or_path
     where = "rules"
