@@ -2,19 +2,22 @@
 (miniz) writes, minus its slow CRC.  Stored (uncompressed) entries named ``archive/<record>``; each record's
 data starts on a 64-byte boundary (torch's ``kFieldAlignment``: the gap is an ``FB`` extra field in the local
 header filled with ``Z``, as miniz's writer does); ZIP64 fields and end records when a size or an offset
-reaches 4 GiB.  The CRC-32 is ``zlib.crc32`` run chunk by chunk while writing (the chunk is still in cache),
-then patched into the local header; readers (torch's, Python's ``zipfile``) check the central directory's."""
+reaches 4 GiB.  The CRC-32 (``zlib.crc32``, which releases the GIL) of a large record runs in a worker thread
+while the main thread writes the same bytes, then is patched into the local header; readers (torch's,
+Python's ``zipfile``) check the central directory's."""
 from __future__ import annotations
 
 import os
 import struct
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from typing import BinaryIO
 
 __all__ = ["PtZipWriter", "ALIGNMENT", "serialization_id"]
 
 ALIGNMENT = 64
-_CHUNK = 4 << 20
+_CHUNK = 16 << 20
+_THREADED = 1 << 20  # below this a thread hand-off costs more than the CRC
 _MAX32 = 0xFFFFFFFF
 _LOCAL = struct.Struct("<IHHHHHIIIHH")
 _CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")
@@ -29,6 +32,7 @@ class PtZipWriter:
         self._prefix = prefix
         self._pos = 0
         self._records: list[tuple[bytes, int, int, int]] = []  # name, crc, size, local header offset
+        self._pool: ThreadPoolExecutor | None = None
 
     def write_record(self, name: str, data) -> None:
         """``data``: bytes-like (a C-contiguous buffer, written without a copy)."""
@@ -46,11 +50,18 @@ class PtZipWriter:
         head = _LOCAL.pack(0x04034B50, version, 0, 0, 0, 0, 0, local_size, local_size, len(raw_name), len(extra))
         f = self._f
         f.write(head + raw_name + extra)
-        crc = 0
-        for i in range(0, size, _CHUNK):
-            chunk = view[i:i + _CHUNK]
-            crc = zlib.crc32(chunk, crc)
-            f.write(chunk)
+        if size < _THREADED:
+            crc = zlib.crc32(view)
+            f.write(view)
+        else:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(1, thread_name_prefix="pt-zip-crc")
+            pending = self._pool.submit(zlib.crc32, view)
+            try:
+                for i in range(0, size, _CHUNK):
+                    f.write(view[i:i + _CHUNK])
+            finally:
+                crc = pending.result()
         end = offset + len(head) + len(raw_name) + len(extra) + size
         f.seek(offset + 14)  # the local header's CRC field
         f.write(struct.pack("<I", crc))
@@ -80,6 +91,13 @@ class PtZipWriter:
                            min(cd_size, _MAX32), min(cd_start, _MAX32), 0)
         f.write(out)
         self._pos += len(out)
+        self.close()
+
+    def close(self) -> None:
+        """Stop the CRC thread (``finish`` does; call it when giving up on the file)."""
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
 
 
 def serialization_id() -> str:

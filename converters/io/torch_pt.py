@@ -159,22 +159,25 @@ def write_pt(path: str | os.PathLike, specs: list[tuple[str, Any]], arrays: Iter
     with atomic_output(path, os.path.splitext(os.fspath(path))[1].lstrip(".") or "pt") as tmp:
         with open(tmp, "wb") as f:
             writer = PtZipWriter(f)
-            writer.write_record("data.pkl", data_pkl)
-            writer.write_record(".format_version", b"1")
-            writer.write_record(".storage_alignment", str(ALIGNMENT).encode())
-            writer.write_record("byteorder", sys.byteorder.encode())
-            count = 0
-            for (name, ref), (got, arr) in zip(tensors, arrays):
-                expect = np.dtype(numpy_dtype(_ms_name(ref.dtype)))
-                if got != name or arr.size != ref.numel or arr.dtype.itemsize != expect.itemsize:
-                    raise RuntimeError(f"torch writer: expected {name}, got {got} {arr.shape} {arr.dtype}")
-                writer.write_record(f"data/{ref.key}", np.ascontiguousarray(arr).reshape(-1).view(np.uint8))
-                count += 1
-            if count != len(tensors):
-                raise RuntimeError(f"torch writer: {len(tensors)} tensors announced, {count} given")
-            writer.write_record("version", b"3\n")
-            writer.write_record(".data/serialization_id", serialization_id().encode())
-            writer.finish()
+            try:
+                writer.write_record("data.pkl", data_pkl)
+                writer.write_record(".format_version", b"1")
+                writer.write_record(".storage_alignment", str(ALIGNMENT).encode())
+                writer.write_record("byteorder", sys.byteorder.encode())
+                count = 0
+                for (name, ref), (got, arr) in zip(tensors, arrays):
+                    expect = np.dtype(numpy_dtype(_ms_name(ref.dtype)))
+                    if got != name or arr.size != ref.numel or arr.dtype.itemsize != expect.itemsize:
+                        raise RuntimeError(f"torch writer: expected {name}, got {got} {arr.shape} {arr.dtype}")
+                    writer.write_record(f"data/{ref.key}", np.ascontiguousarray(arr).reshape(-1).view(np.uint8))
+                    count += 1
+                if count != len(tensors):
+                    raise RuntimeError(f"torch writer: {len(tensors)} tensors announced, {count} given")
+                writer.write_record("version", b"3\n")
+                writer.write_record(".data/serialization_id", serialization_id().encode())
+                writer.finish()
+            finally:
+                writer.close()
 
 
 _MS_NAME = {v: k for k, v in TORCH_DTYPES.items()}
