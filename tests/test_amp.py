@@ -139,3 +139,13 @@ def test_amp_namespace_matches_mindspore():
                                 "get_black_list"}
     assert ms.DynamicLossScaleManager is amp.DynamicLossScaleManager
     assert ms.build_train_network is amp.build_train_network
+
+
+@pytest.mark.parametrize("name", ["model_O3", pytest.param("model_O1", marks=O1_BATCHNORM)])
+def test_model_with_amp_level_trains_and_evaluates(name):
+    """Model(..., amp_level) builds MindSpore's train network and evaluates with integer labels kept integers
+    (WithEvalCell's float32 cast applies to floating labels only)."""
+    ours, ref = SCENARIOS[name](), REF[name]
+    assert ours["train_cls"] == ref["train_cls"]
+    assert ours["eval"]["accuracy"] == ref["eval"]["accuracy"]
+    assert np.isclose(ours["eval"]["loss"], ref["eval"]["loss"], rtol=5e-3)

@@ -2,9 +2,12 @@
 ``nn.wrap.cell_wrapper``)."""
 from __future__ import annotations
 
+import torch
+
 from msshim.common.parameter import ParameterTuple
+from msshim.common.tensor import wrap
 from msshim.context import ParallelMode, get_auto_parallel_context
-from msshim.nn.cell import Cell
+from msshim.nn.cell import Cell, _cast_outputs
 from msshim.ops._autograd import differentiate
 from msshim.ops.composite.base import GradOperation
 
@@ -41,8 +44,9 @@ class WithEvalCell(Cell):
     def construct(self, data, label):
         outputs = self._network(data)
         if self.add_cast_fp32:
-            label = label.float()
-            outputs = outputs.float()
+            # mixed_precision_cast: only a floating label is cast (class indices stay integers)
+            label = _cast_outputs(label, torch.float32)
+            outputs = wrap(outputs._t.float())
         return self._loss_fn(outputs, label), outputs, label
 
 
