@@ -101,11 +101,14 @@ def main() -> None:
         for name, python, script, dst in (("converters", sys.executable, SHIM, "out.pt"),
                                           ("mindspore+save", args.mindspore_python, MS, "out.pkl")):
             runs = [_once(python, script, src, os.path.join(tmp, dst)) for _ in range(args.repeat)]
-            rows[name] = (statistics.median(r["s"] for r in runs), max(r["peak"] for r in runs))
-        print(f"checkpoint {size / (1 << 30):.2f} GiB, median of {args.repeat}")
-        for name, (s, peak) in rows.items():
-            print(f"{name:16s} {s:7.2f} s  peak RSS growth {peak / (1 << 20):7.0f} MiB ({peak / size:.2f}x file)")
-        print(f"speed-up {rows['mindspore+save'][0] / rows['converters'][0]:.1f}x")
+            times = [r["s"] for r in runs]
+            rows[name] = (statistics.median(times), min(times), max(times), max(r["peak"] for r in runs))
+        print(f"checkpoint {size / (1 << 30):.2f} GiB, median (min-max) of {args.repeat}")
+        for name, (s, lo, hi, peak) in rows.items():
+            print(f"{name:16s} {s:7.2f} s ({lo:.2f}-{hi:.2f})  peak RSS growth {peak / (1 << 20):7.0f} MiB "
+                  f"({peak / size:.2f}x file)")
+        ms, ours = rows["mindspore+save"], rows["converters"]
+        print(f"speed-up {ms[0] / ours[0]:.1f}x (worst case {ms[1] / ours[2]:.1f}x)")
 
 
 if __name__ == "__main__":

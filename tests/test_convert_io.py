@@ -297,3 +297,73 @@ def test_peak_memory(tmp_path, src_name, dst):
     assert peak < size * 0.7, (peak, size)  # pages are released as tensors are written: ~ one tensor resident
     back = converters.inspect(tmp_path / dst)
     assert [e.shape for e in back.entries] == [(m, 1 << 18) for m in sizes]
+
+
+# --------------------------------------------------------------------- O_DIRECT output (converters.io.direct)
+def _einval(path):
+    raise OSError(22, "Invalid argument")
+
+
+@pytest.mark.parametrize("mode", ["direct", "fallback_open", "fallback_write"])
+def test_direct_output_bytes(tmp_path, monkeypatch, mode):
+    """Writes of every size across (small) buffer boundaries and patches of bytes already written, buffered or
+    flushed, give exactly the bytes of a plain file, whether O_DIRECT works, is refused at open (tmpfs) or only
+    at the first write."""
+    from converters.io import direct
+    if mode == "fallback_open":
+        monkeypatch.setattr(direct, "_open_direct", _einval)
+    elif mode == "fallback_write":
+        fds = []
+        real_open, real_pwrite = direct._open_direct, os.pwrite
+        monkeypatch.setattr(direct, "_open_direct", lambda p: fds.append(real_open(p)) or fds[-1])
+
+        def pwrite(fd, data, offset):
+            if fd in fds:
+                raise OSError(22, "Invalid argument")
+            return real_pwrite(fd, data, offset)
+        monkeypatch.setattr(os, "pwrite", pwrite)
+    rng = np.random.default_rng(0)
+    expect = bytearray()
+    with direct.DirectOutput(tmp_path / "out.bin", buffer_size=8192) as f:
+        for size in [0, 1, 4095, 4096, 8191, 8192, 8193, 3, 20000, 12288, 7, 40961, 5]:
+            data = rng.integers(0, 256, size, dtype=np.uint8)
+            f.write(data)
+            expect += data.tobytes()
+            assert f.tell() == len(expect)
+            for off in {0, len(expect) // 2, max(len(expect) - 6, 0)}:
+                patch = rng.integers(0, 256, min(6, len(expect) - off), dtype=np.uint8).tobytes()
+                f.patch(off, patch)
+                expect[off:off + len(patch)] = patch
+        with pytest.raises(ValueError):
+            f.patch(len(expect) - 1, b"ab")
+        if mode != "direct":
+            assert not f.direct
+    assert _bytes(tmp_path / "out.bin") == bytes(expect)
+
+
+def test_direct_output_is_direct_on_disk(tmp_path):
+    """On a file system with O_DIRECT (not tmpfs) the writer does bypass the page cache."""
+    from converters.io import direct
+    with direct.DirectOutput(tmp_path / "x.bin") as f:
+        if not f.direct:
+            pytest.skip(f"{tmp_path} does not support O_DIRECT")
+        f.write(b"a" * (direct.BUFFER + 4097))
+        assert f.direct
+    assert _bytes(tmp_path / "x.bin") == b"a" * (direct.BUFFER + 4097)
+
+
+@pytest.mark.parametrize("dst", ["a.pt", "a.safetensors"])
+def test_direct_and_fallback_conversions_identical(tmp_path, monkeypatch, dst):
+    """The .pt / .safetensors writers give the same file with and without O_DIRECT (tiny buffers, so records
+    and the CRC patches cross buffer boundaries)."""
+    from converters.io import direct, torch_pt
+    monkeypatch.setattr(torch_pt, "serialization_id", lambda: "7" * 40)
+    monkeypatch.setattr(direct, "BUFFER", 4096)
+    converters.convert(ALL, tmp_path / dst, keep_names=True)
+    first = _bytes(tmp_path / dst)
+    monkeypatch.setattr(direct, "_open_direct", _einval)
+    converters.convert(ALL, tmp_path / ("b" + dst[1:]), keep_names=True)
+    assert _bytes(tmp_path / ("b" + dst[1:])) == first
+    if dst.endswith(".pt"):
+        with zipfile.ZipFile(tmp_path / dst) as z:
+            assert z.testzip() is None

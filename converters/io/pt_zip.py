@@ -11,7 +11,7 @@ import os
 import struct
 import zlib
 from concurrent.futures import ThreadPoolExecutor
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 __all__ = ["PtZipWriter", "ALIGNMENT", "serialization_id"]
 
@@ -25,9 +25,9 @@ _CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")
 
 class PtZipWriter:
     """``write_record(name, data)`` for each record in order, then ``finish()``; ``f`` is a seekable binary
-    file positioned at 0."""
+    file positioned at 0, or a :class:`~.direct.DirectOutput` (whose ``patch`` replaces seeking back)."""
 
-    def __init__(self, f: BinaryIO, prefix: str = "archive"):
+    def __init__(self, f: BinaryIO | Any, prefix: str = "archive"):
         self._f = f
         self._prefix = prefix
         self._pos = 0
@@ -63,9 +63,13 @@ class PtZipWriter:
             finally:
                 crc = pending.result()
         end = offset + len(head) + len(raw_name) + len(extra) + size
-        f.seek(offset + 14)  # the local header's CRC field
-        f.write(struct.pack("<I", crc))
-        f.seek(end)
+        crc_field = struct.pack("<I", crc)
+        if hasattr(f, "patch"):  # a DirectOutput: no seeking back into what may already be on disk
+            f.patch(offset + 14, crc_field)
+        else:
+            f.seek(offset + 14)  # the local header's CRC field
+            f.write(crc_field)
+            f.seek(end)
         self._pos = end
         self._records.append((raw_name, crc, size, offset))
 

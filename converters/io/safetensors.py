@@ -13,6 +13,7 @@ import numpy as np
 from msshim.train.ckpt_format import read_safetensors
 from msshim.train.ckpt_format.atomic import atomic_output
 
+from .direct import DirectOutput
 from .source import Extra, Source
 
 __all__ = ["read_st", "write_st", "ST_DTYPES"]
@@ -56,7 +57,7 @@ def write_st(path: str | os.PathLike, specs: list[tuple[str, tuple[int, ...], st
     raw = json.dumps(header, separators=(",", ":")).encode()
     raw += b" " * (-len(raw) % 8)
     with atomic_output(path, "safetensors") as tmp:
-        with open(tmp, "wb") as f:
+        with DirectOutput(tmp) as f:
             f.write(len(raw).to_bytes(8, "little"))
             f.write(raw)
             for (name, shape, dtype), (got, arr) in zip(specs, _exact(arrays, len(specs))):

@@ -23,6 +23,7 @@ import torch
 from msshim.train.ckpt_format import numpy_dtype
 from msshim.train.ckpt_format.atomic import atomic_output
 
+from .direct import DirectOutput
 from .pt_zip import ALIGNMENT, PtZipWriter, serialization_id
 from .release import file_mappings
 from .source import Extra, Source
@@ -157,7 +158,7 @@ def write_pt(path: str | os.PathLike, specs: list[tuple[str, Any]], arrays: Iter
     _Pickler(buf, protocol=2).dump(state)
     data_pkl = buf.getvalue()
     with atomic_output(path, os.path.splitext(os.fspath(path))[1].lstrip(".") or "pt") as tmp:
-        with open(tmp, "wb") as f:
+        with DirectOutput(tmp) as f:  # bypasses the page cache: faulting in fresh cache pages is the cost here
             writer = PtZipWriter(f)
             try:
                 writer.write_record("data.pkl", data_pkl)
