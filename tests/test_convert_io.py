@@ -367,3 +367,26 @@ def test_direct_and_fallback_conversions_identical(tmp_path, monkeypatch, dst):
     if dst.endswith(".pt"):
         with zipfile.ZipFile(tmp_path / dst) as z:
             assert z.testzip() is None
+
+
+@pytest.mark.parametrize("sample,mode", [("enc_aes_gcm.ckpt", "AES-GCM"), ("enc_sm4_cbc.ckpt", "SM4-CBC")])
+def test_encrypted_checkpoints_convert_both_ways(samples, tmp_path, sample, mode):
+    """MindSpore-encrypted checkpoints (../shared/reference/samples, key from make_samples.py) decrypt into a .pt,
+    and a .pt converts into an encrypted .ckpt that loads back with the key and not without it."""
+    import mindspore as ms
+
+    key = b"0123456789abcdef"
+    src = os.path.join(samples, sample)
+    expected = {k: v.asnumpy() for k, v in ms.load_checkpoint(src, dec_key=key, dec_mode=mode).items()}
+    pt = tmp_path / "plain.pt"
+    converters.convert(src, pt, keep_names=True, progress=False, dec_key=key, dec_mode=mode)
+    loaded = torch.load(pt, weights_only=True)
+    assert set(loaded) == set(expected)
+    for name, value in expected.items():
+        assert np.array_equal(loaded[name].numpy(), value)
+    back = tmp_path / "again.ckpt"
+    converters.convert(pt, back, keep_names=True, progress=False, enc_key=key, enc_mode=mode)
+    again = ms.load_checkpoint(str(back), dec_key=key, dec_mode=mode)
+    assert all(np.array_equal(again[k].asnumpy(), v) for k, v in expected.items())
+    with pytest.raises(ValueError):
+        ms.load_checkpoint(str(back))
