@@ -307,6 +307,18 @@ def _check_3d_prim(prim: str, pad_mode, padding, out_channel: int, group: int, d
     check_string(data_format, ["NCDHW"], "data_format" if prim == "Conv3D" else "format", prim)
 
 
+def _check_3d_args(in_channels, out_channels, kernel_size, stride, dilation, padding, group, cls: str):
+    """The argument checks Conv3d and Conv3dTranspose share; returns (kernel_size, stride, dilation) as 3-tuples."""
+    _check_group_3d(in_channels, out_channels, group)
+    kernel_size = check_3d_int_or_tuple("kernel_size", kernel_size, cls)
+    stride = check_3d_int_or_tuple("stride", stride, cls)
+    dilation = check_3d_int_or_tuple("dilation", dilation, cls)
+    check_value_type("padding", padding, (int, tuple), cls)
+    if isinstance(padding, tuple):
+        check_int_rel(len(padding), 6, "=", "padding size", cls)
+    return kernel_size, stride, dilation
+
+
 class Conv3d(_Conv):
     """``Conv3d(in_channels, out_channels, kernel_size, stride=1, pad_mode='same', padding=0, dilation=1,
     group=1, has_bias=False, weight_init=None, bias_init=None, data_format='NCDHW', dtype=mstype.float32)``;
@@ -315,14 +327,9 @@ class Conv3d(_Conv):
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, pad_mode="same", padding=0, dilation=1,
                  group=1, has_bias=False, weight_init=None, bias_init=None, data_format="NCDHW",
                  dtype=mstype.float32):
-        _check_group_3d(in_channels, out_channels, group)
         cls = type(self).__name__
-        kernel_size = check_3d_int_or_tuple("kernel_size", kernel_size, cls)
-        stride = check_3d_int_or_tuple("stride", stride, cls)
-        dilation = check_3d_int_or_tuple("dilation", dilation, cls)
-        check_value_type("padding", padding, (int, tuple), cls)
-        if isinstance(padding, tuple):
-            check_int_rel(len(padding), 6, "=", "padding size", cls)
+        kernel_size, stride, dilation = _check_3d_args(in_channels, out_channels, kernel_size, stride, dilation,
+                                                       padding, group, cls)
         super().__init__(in_channels, out_channels, kernel_size, stride, pad_mode, padding, dilation, group,
                          has_bias, weight_init, bias_init, data_format, dtype=dtype)
         # MindSpore runs one group-1 Conv3D per group (same numbers as a grouped convolution).
@@ -525,14 +532,9 @@ class Conv3dTranspose(_ConvTranspose):
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, pad_mode="same", padding=0, dilation=1,
                  group=1, output_padding=0, has_bias=False, weight_init=None, bias_init=None, data_format="NCDHW",
                  dtype=mstype.float32):
-        _check_group_3d(in_channels, out_channels, group)
         cls = type(self).__name__
-        kernel_size = check_3d_int_or_tuple("kernel_size", kernel_size, cls)
-        stride = check_3d_int_or_tuple("stride", stride, cls)
-        dilation = check_3d_int_or_tuple("dilation", dilation, cls)
-        check_value_type("padding", padding, (int, tuple), cls)
-        if isinstance(padding, tuple):
-            check_int_rel(len(padding), 6, "=", "padding size", cls)
+        kernel_size, stride, dilation = _check_3d_args(in_channels, out_channels, kernel_size, stride, dilation,
+                                                       padding, group, cls)
         out_pad3 = check_3d_int_or_tuple("output_padding", output_padding, cls, greater_zero=False)
         super().__init__(in_channels, out_channels, kernel_size, stride, pad_mode, padding, dilation, group,
                          has_bias, weight_init, bias_init, data_format, transposed=True, dtype=dtype)
