@@ -22,12 +22,13 @@ _DTYPE_NAMES = ("Type", "Int", "UInt", "Float", "BFloat", "Bool", "Complex", "St
 _CONTEXT_NAMES = ("COMPATIBLE", "GRAPH_MODE", "LAX", "PYNATIVE_MODE", "STRICT", "ParallelMode",
                   "get_auto_parallel_context", "get_context", "reset_auto_parallel_context",
                   "set_auto_parallel_context", "set_context", "set_device")
-_SERIALIZATION_NAMES = ("ckpt_to_safetensors", "load_checkpoint", "load_checkpoint_async", "load_param_into_net",
-                        "safetensors_to_ckpt", "save_checkpoint")
+_SERIALIZATION_NAMES = ("ckpt_to_safetensors", "export", "load", "load_checkpoint", "load_checkpoint_async",
+                        "load_param_into_net", "safetensors_to_ckpt", "save_checkpoint")
 
 _TABLE = {name: "msshim.common.dtype" for name in _DTYPE_NAMES}
 _TABLE.update({name: "msshim.context" for name in _CONTEXT_NAMES})
 _TABLE.update({name: "msshim.train.serialization" for name in _SERIALIZATION_NAMES})
+_TABLE["onnx"] = "msshim.onnx"
 _TABLE.update({
     "grad": "msshim.ops.function.grad_func", "value_and_grad": "msshim.ops.function.grad_func",
     "dtype": "msshim.common.dtype", "jit": "msshim.common.api", "jit_class": "msshim.common.api",

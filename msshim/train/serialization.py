@@ -39,7 +39,7 @@ from msshim.train._param_loading import load_param_into_net
 
 logger = logging.getLogger("msshim")
 
-__all__ = ["save_checkpoint", "load_checkpoint", "load_checkpoint_async", "load_param_into_net",
+__all__ = ["save_checkpoint", "export", "load", "load_checkpoint", "load_checkpoint_async", "load_param_into_net",
            "ckpt_to_safetensors", "safetensors_to_ckpt"]
 
 SLICE_SIZE = 512 * 1024  # KB, as MindSpore's module constant: entries are cut into 1024 * SLICE_SIZE bytes
@@ -480,3 +480,19 @@ def load_checkpoint_async(ckpt_file_name, net=None, strict_load=False, filter_pr
     future = executor.submit(load_checkpoint, ckpt_file_name, net, strict_load, filter_prefix, dec_key, dec_mode,
                              specify_prefix, choice_func, format=format)
     return ParamDictFuture(executor, future)
+
+
+def export(net, *inputs, file_name, file_format, **kwargs) -> None:
+    """``mindspore.export``: write ``net`` traced on ``inputs`` as MINDIR (or ONNX, deprecated here as in
+    MindSpore: use ``mindspore.onnx.export``).  ``file_format`` is required, as in MindSpore 2.x."""
+    from msshim.train._mindir.export import export as _export
+
+    return _export(net, *inputs, file_name=file_name, file_format=file_format, **kwargs)
+
+
+def load(file_name, **kwargs):
+    """``mindspore.load``: read a MindIR file (``dec_key``/``dec_mode`` for encrypted ones) into a graph for
+    ``nn.GraphCell``."""
+    from msshim.train._mindir.load import load as _load
+
+    return _load(file_name, **kwargs)
