@@ -99,7 +99,9 @@ class Embedding(Cell):
             rows = F.embedding(torch.where(valid, flat, 0), table)
             out = torch.where(valid.unsqueeze(1), rows, rows.new_zeros(()))
             return wrap(out.reshape(out_shape))
-        if flat.numel():
+        # Graph capture (torch.export for MindIR/ONNX export) cannot branch on data; the exported Gather does
+        # its own range check when the graph runs.
+        if flat.numel() and not torch.compiler.is_exporting():
             lo, hi = torch.stack(torch.aminmax(flat)).tolist()  # one device sync
             if lo < -vocab or hi >= vocab:
                 bad = flat[(flat < -vocab) | (flat >= vocab)][0].item()
