@@ -313,3 +313,9 @@ def strided_slice(b: MindIRBuilder, x: str, begin: Ints, end: Ints, strides: Int
 def gather(b: MindIRBuilder, params: str, indices: str, axis: int = 0, scope: str = "") -> str:
     """``Gather(params, indices, axis, batch_dims=0)`` (nn.Embedding)."""
     return _fn(b, "Gather", [params, indices], [int(axis), 0], "gather", scope)
+
+
+def constant_pad_nd(b: MindIRBuilder, x: str, padding: Ints, value: float = 0.0, scope: str = "") -> str:
+    """``ConstantPadND(x, padding, value)``: padding as torch's F.pad, last axis first
+    (left, right, top, bottom, ...); used for explicitly padded max pooling (value -inf) and ONNX Pad."""
+    return _fn(b, "ConstantPadND", [x], [tuple(int(p) for p in padding), float(value)], "", scope)
