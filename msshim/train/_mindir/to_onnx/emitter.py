@@ -1,0 +1,177 @@
+"""The ONNX graph being built from a MindIR graph: nodes, initializers, and what is known of each tensor.
+
+Shapes and dtypes come from MindIR itself where it records them (graph inputs, parameters, the ``shape``
+attribute MindSpore writes on every CNode); anything else is asked of ``onnx.shape_inference`` on the partial
+graph, lazily and only when a translator needs it (SAME padding of a transposed convolution, the rank for a
+channel-axis broadcast, the dtype of a scalar operand).
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+import onnx
+from onnx import TensorProto as OT
+from onnx import helper, numpy_helper
+
+from .registry import Const, TranslateError
+from .values import TypeSpec
+
+__all__ = ["OPSET", "Emitter", "onnx_dtype", "numpy_of_onnx"]
+
+OPSET = 18
+
+_ONNX_OF_NUMPY = {
+    np.dtype(np.float32): OT.FLOAT, np.dtype(np.float64): OT.DOUBLE, np.dtype(np.float16): OT.FLOAT16,
+    np.dtype(np.int8): OT.INT8, np.dtype(np.int16): OT.INT16, np.dtype(np.int32): OT.INT32,
+    np.dtype(np.int64): OT.INT64, np.dtype(np.uint8): OT.UINT8, np.dtype(np.uint16): OT.UINT16,
+    np.dtype(np.uint32): OT.UINT32, np.dtype(np.uint64): OT.UINT64, np.dtype(np.bool_): OT.BOOL,
+    np.dtype(np.complex64): OT.COMPLEX64, np.dtype(np.complex128): OT.COMPLEX128,
+}
+try:
+    import ml_dtypes
+
+    _ONNX_OF_NUMPY[np.dtype(ml_dtypes.bfloat16)] = OT.BFLOAT16
+except ImportError:  # pragma: no cover - ml_dtypes is a dependency
+    pass
+_NUMPY_OF_ONNX = {v: k for k, v in _ONNX_OF_NUMPY.items()}
+
+
+def onnx_dtype(dtype) -> int:
+    try:
+        return _ONNX_OF_NUMPY[np.dtype(dtype)]
+    except KeyError:
+        raise TranslateError(f"dtype {np.dtype(dtype)} has no ONNX equivalent") from None
+
+
+def numpy_of_onnx(code: int) -> np.dtype:
+    return _NUMPY_OF_ONNX[code]
+
+
+def _initializer(array: np.ndarray, name: str) -> onnx.TensorProto:
+    array = np.ascontiguousarray(array)
+    if array.dtype == _NUMPY_OF_ONNX.get(OT.BFLOAT16):
+        proto = OT(name=name, data_type=OT.BFLOAT16, dims=list(array.shape))
+        proto.raw_data = array.tobytes()
+        return proto
+    return numpy_helper.from_array(array, name)
+
+
+class Emitter:
+    """Accumulates ONNX nodes; knows the dtype/shape of the tensors it has seen."""
+
+    def __init__(self) -> None:
+        self.nodes: list[onnx.NodeProto] = []
+        self.initializers: dict[str, onnx.TensorProto] = {}
+        self.small_constants: dict[str, np.ndarray] = {}  # values shape inference may need (Reshape shapes)
+        self.inputs: list[onnx.ValueInfoProto] = []
+        self.info: dict[str, TypeSpec] = {}
+        self._count = 0
+        self._const_cache: dict[tuple, str] = {}
+
+    # ---------------------------------------------------------------------------------------- names
+    def fresh(self, hint: str = "t") -> str:
+        self._count += 1
+        return f"_{hint}_{self._count}"
+
+    # --------------------------------------------------------------------------------------- values
+    def add_input(self, name: str, spec: TypeSpec) -> str:
+        self.inputs.append(helper.make_tensor_value_info(name, onnx_dtype(spec.dtype), list(spec.shape)))
+        self.info[name] = spec
+        return name
+
+    def add_initializer(self, name: str, array: np.ndarray) -> str:
+        self.initializers[name] = _initializer(array, name)
+        self.info[name] = TypeSpec(tuple(array.shape), array.dtype)
+        if array.size <= 64 and array.dtype.kind in "iub":
+            self.small_constants[name] = np.array(array)
+        return name
+
+    def const(self, value: Any, dtype=None) -> str:
+        """An initializer holding ``value`` (deduplicated); ``dtype`` for Python scalars and sequences."""
+        array = np.asarray(value, dtype=dtype) if dtype is not None else np.asarray(value)
+        if array.dtype == np.float64 and dtype is None and not isinstance(value, np.ndarray):
+            array = array.astype(np.float32)  # MindSpore's Python floats are float32 tensors
+        key = (array.dtype.str, array.shape, array.tobytes())
+        name = self._const_cache.get(key)
+        if name is None:
+            name = self.add_initializer(self.fresh("const"), array)
+            self._const_cache[key] = name
+        return name
+
+    def tensor(self, value: Any, like: str | None = None, dtype=None) -> str:
+        """The ONNX tensor name for a value; a :class:`Const` becomes an initializer, with the dtype of tensor
+        ``like`` for Python scalars (MindSpore casts scalar operands to the tensor's dtype)."""
+        if isinstance(value, str):
+            return value
+        if isinstance(value, Const):
+            raw = value.value
+            if dtype is None and like is not None and not isinstance(raw, np.ndarray):
+                dtype = self.dtype(like)
+            if isinstance(raw, tuple) and dtype is None:
+                dtype = np.int64
+            return self.const(raw, dtype)
+        if isinstance(value, tuple):
+            raise TranslateError("a tuple was given where a tensor is expected")
+        raise TranslateError(f"cannot use {value!r} as a tensor")
+
+    # ---------------------------------------------------------------------------------------- nodes
+    def op(self, op_type: str, inputs: Sequence[str], outputs: int | Sequence[str] = 1, **attrs) -> Any:
+        """Appends a node; returns its output name (or the list of names when ``outputs`` > 1)."""
+        names = [self.fresh(op_type.lower()) for _ in range(outputs)] if isinstance(outputs, int) else list(outputs)
+        attrs = {k: v for k, v in attrs.items() if v is not None}
+        self.nodes.append(helper.make_node(op_type, list(inputs), names, name=self.fresh("n"), **attrs))
+        return names[0] if len(names) == 1 else names
+
+    # ------------------------------------------------------------------------------------ type info
+    def record(self, name: str, spec: TypeSpec | None) -> None:
+        if spec is not None and spec.dtype is not None and name not in self.info:
+            self.info[name] = spec
+
+    def dtype(self, name: str) -> np.dtype:
+        spec = self._spec(name)
+        if spec is None or spec.dtype is None:
+            raise TranslateError(f"the dtype of '{name}' is unknown")
+        return np.dtype(spec.dtype)
+
+    def shape(self, name: str) -> tuple | None:
+        """Static shape (ints, or None for unknown dims), or None when even the rank is unknown."""
+        spec = self._spec(name)
+        return None if spec is None else spec.shape
+
+    def rank(self, name: str) -> int:
+        shape = self.shape(name)
+        if shape is None:
+            raise TranslateError(f"the rank of '{name}' is unknown")
+        return len(shape)
+
+    def _spec(self, name: str) -> TypeSpec | None:
+        if name not in self.info:
+            self._infer()
+        return self.info.get(name)
+
+    def _infer(self) -> None:
+        """Runs ONNX shape inference over the graph built so far and records what it finds."""
+        inputs = list(self.inputs)
+        inits = []
+        for name, proto in self.initializers.items():
+            if name in self.small_constants:
+                inits.append(proto)
+            else:
+                inputs.append(helper.make_tensor_value_info(name, proto.data_type, list(proto.dims)))
+        graph = helper.make_graph(self.nodes, "infer", inputs, [], inits)
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)])
+        try:
+            inferred = onnx.shape_inference.infer_shapes(model, strict_mode=False, data_prop=True)
+        except Exception:  # inference is best effort: callers report what they could not learn
+            return
+        for vi in inferred.graph.value_info:
+            if vi.name in self.info or not vi.type.HasField("tensor_type"):
+                continue
+            tt = vi.type.tensor_type
+            if tt.elem_type == 0 or tt.elem_type not in _NUMPY_OF_ONNX:
+                continue
+            shape = None
+            if tt.HasField("shape"):
+                shape = tuple(d.dim_value if d.HasField("dim_value") else None for d in tt.shape.dim)
+            self.info[vi.name] = TypeSpec(shape, _NUMPY_OF_ONNX[tt.elem_type])
