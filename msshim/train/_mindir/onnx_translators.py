@@ -106,12 +106,11 @@ def _cast(ctx, node):
 
 @translates("LeakyRelu")
 def _leaky_relu(ctx, node):
-    return P.leaky_relu(ctx.b, ctx.tensor(node.input[0]), _attrs(node).get("alpha", 0.01))
-
-
-@translates("Elu")
-def _elu(ctx, node):
-    return P.elu(ctx.b, ctx.tensor(node.input[0]), _attrs(node).get("alpha", 1.0))
+    """max(x, alpha * x) (min for alpha > 1): MindSpore 2.10 has no CPU kernel for LeakyReLUExt."""
+    x = ctx.tensor(node.input[0])
+    alpha = float(_attrs(node).get("alpha", 0.01))
+    scaled = P.mul(ctx.b, x, ctx.b.constant(np.array(alpha, dtype=ctx.dtype(node.input[0]))))
+    return (P.maximum if alpha <= 1.0 else P.minimum)(ctx.b, x, scaled)
 
 
 @translates("Clip")
@@ -286,7 +285,7 @@ def _max_pool(ctx, node):
 
 @translates("AveragePool")
 def _avg_pool(ctx, node):
-    return _pool(ctx, node, P.avg_pool, None)
+    return _pool(ctx, node, P.avg_pool_fn, None)
 
 
 @translates("GlobalAveragePool")

@@ -319,3 +319,15 @@ def constant_pad_nd(b: MindIRBuilder, x: str, padding: Ints, value: float = 0.0,
     """``ConstantPadND(x, padding, value)``: padding as torch's F.pad, last axis first
     (left, right, top, bottom, ...); used for explicitly padded max pooling (value -inf) and ONNX Pad."""
     return _fn(b, "ConstantPadND", [x], [tuple(int(p) for p in padding), float(value)], "", scope)
+
+
+PAD_MODE_SAME, PAD_MODE_VALID = 1, 2  # mindspore PadMode enum values (str_to_enum('AvgPool', 'pad_mode', ...))
+
+
+def avg_pool_fn(b: MindIRBuilder, x: str, kernel_size: Ints, strides: Ints, pad_mode: str = "VALID",
+                scope: str = "") -> str:
+    """``AvgPool(x, kernel_size, strides, pad_mode, data_format)`` in 2.10's PRIMITIVE_FUNCTION form (the
+    attribute form above makes MindSpore 2.10's loader crash); SAME pooling excludes the padding."""
+    mode = PAD_MODE_SAME if pad_mode.upper() == "SAME" else PAD_MODE_VALID
+    return _fn(b, "AvgPool", [x], [_pair(kernel_size), _pair(strides), mode, FORMAT_NCHW], "", scope)
+
