@@ -16,4 +16,4 @@ _METRICS = ("names", "get_metric_fn", "get_metrics", "Accuracy", "MAE", "MSE", "
             "Top5CategoricalAccuracy", "Loss", "MeanSurfaceDistance", "RootMeanSquareDistance", "Perplexity",
             "ConfusionMatrix", "ConfusionMatrixMetric")
 __getattr__, __dir__ = lazy_attributes(__name__, {name: "msshim.nn.metrics" for name in _METRICS} | {
-    "metrics": "msshim.nn.metrics"}, globals())
+    "metrics": "msshim.nn.metrics", "GraphCell": "msshim.nn.graph_cell"}, globals())

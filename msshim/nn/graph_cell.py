@@ -1,0 +1,263 @@
+"""``mindspore.nn.GraphCell``: run a graph loaded from MindIR (``mindspore.load``) — on onnxruntime.
+
+MindSpore 2.10 (nn/cell.py ``GraphCell``): ``obf_random_seed`` -> NotImplementedError; ``graph`` must be what
+``load`` returned (TypeError); ``params_init`` is a dict str -> Tensor/Parameter (TypeError otherwise) whose
+entries replace the weights of the same name (unknown names are ignored; a value of another shape or dtype ->
+ValueError "Only support update parameter by Tensor or Parameter with same shape and dtype as it. ...").
+Parameters are exposed under their MindSpore names ("1.weight"), all trainable, in the file's order.
+A call re-infers shapes, so inputs may change the batch size; a different number of inputs or another dtype
+is MindSpore's RuntimeError.
+
+msshim translates the graph to ONNX once (msshim.train._mindir.to_onnx) and keeps one onnxruntime session with
+the parameters as initializers, so onnxruntime pre-packs the weights.  A parameter changed afterwards
+(``set_data``, an optimizer) bumps its torch version counter; the next call then rebuilds the session with the
+current values overriding those initializers (``SessionOptions.add_initializer``).  Providers: CUDA when
+``device_target`` is "GPU" and onnxruntime offers it, else CPU.  float16/bfloat16/float64 graphs run natively
+where onnxruntime has kernels, else in float32 (see to_onnx/lower_float.py) with the I/O converted.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import torch
+
+from msshim.common.parameter import Parameter
+from msshim.common.tensor import Tensor, wrap
+from msshim.nn.cell import Cell
+
+__all__ = ["GraphCell"]
+
+_TORCH_OF_NUMPY = {
+    np.dtype(np.float32): torch.float32, np.dtype(np.float64): torch.float64, np.dtype(np.float16): torch.float16,
+    np.dtype(np.int8): torch.int8, np.dtype(np.int16): torch.int16, np.dtype(np.int32): torch.int32,
+    np.dtype(np.int64): torch.int64, np.dtype(np.uint8): torch.uint8, np.dtype(np.bool_): torch.bool,
+    np.dtype(np.complex64): torch.complex64, np.dtype(np.complex128): torch.complex128,
+}
+try:
+    import ml_dtypes
+
+    _TORCH_OF_NUMPY[np.dtype(ml_dtypes.bfloat16)] = torch.bfloat16
+except ImportError:  # pragma: no cover
+    pass
+
+
+def _torch_of(array: np.ndarray) -> torch.Tensor:
+    """A writable torch copy of a (possibly read-only, possibly bfloat16) numpy array."""
+    if array.dtype == np.dtype("V2") or str(array.dtype) == "bfloat16":
+        return torch.from_numpy(array.view(np.uint16).copy()).view(torch.bfloat16)
+    return torch.from_numpy(np.array(array, copy=True))
+
+
+def _numpy_of(t: torch.Tensor, lowered: bool) -> np.ndarray:
+    """numpy view of a tensor for onnxruntime (float32 copy when the graph was lowered to float32)."""
+    if t.requires_grad:
+        t = t.detach()
+    if t.device.type != "cpu":
+        t = t.cpu()
+    if lowered and t.dtype in (torch.bfloat16, torch.float16, torch.float64):
+        t = t.float()
+    return t.numpy()
+
+
+def _ms_dtype_name(t: torch.Tensor) -> str:
+    from msshim.common.dtype import from_torch
+
+    return str(from_torch(t.dtype))
+
+
+def _shape_text(shape) -> str:
+    return "[const vector]{" + ", ".join(str(int(d)) for d in shape) + "}"
+
+
+class GraphCell(Cell):
+    """Runs a MindIR graph from ``mindspore.load``; see the module docstring for MindSpore's rules."""
+
+    def __init__(self, graph, params_init=None, obf_random_seed=None):
+        super().__init__(auto_prefix=True)
+        if obf_random_seed is not None:
+            raise NotImplementedError("Dynamic structure obfuscation is not supported now.")
+        from msshim.train._mindir.load import MindIRGraph
+
+        if not isinstance(graph, MindIRGraph):
+            raise TypeError(f"For 'GraphCell', the argument 'graph' must be a FuncGraph loaded from MindIR, "
+                            f"but got type {type(graph)}.")
+        params_init = {} if params_init is None else params_init
+        if not isinstance(params_init, dict):
+            raise TypeError(f"For 'GraphCell', the argument 'params_init' must be a dict, but got {type(params_init)}.")
+        for name, value in params_init.items():
+            if not isinstance(name, str) or not isinstance(value, Tensor):
+                raise TypeError("For 'GraphCell', the key of the 'params_init' must be str, "
+                                "and the value must be Tensor or Parameter, "
+                                f"but got the key type: {type(name)}, and the value type: {type(value)}")
+        object.__setattr__(self, "graph", graph)
+        tps = []
+        for name, array in graph.parameters.items():
+            data = _torch_of(array)
+            if name in params_init:
+                data = self._checked_init(name, data, params_init[name])
+            param = Parameter(data, name=name, requires_grad=True)
+            self.insert_param_to_cell(name, param, check_name_contain_dot=False)
+            tps.append(param._t)
+        object.__setattr__(self, "_tps", tps)
+        object.__setattr__(self, "_overridden", {name for name in params_init if name in graph.parameters})
+        self._prepare()
+
+    @staticmethod
+    def _checked_init(name: str, current: torch.Tensor, value: Tensor) -> torch.Tensor:
+        new = value._t.detach()
+        if tuple(new.shape) != tuple(current.shape) or new.dtype != current.dtype:
+            raise ValueError(
+                "Only support update parameter by Tensor or Parameter with same shape and dtype as it. The parameter "
+                f"'{name}' has shape {_shape_text(current.shape)} and dtype {_ms_dtype_name(current)}, but got the "
+                f"update value with shape {_shape_text(new.shape)} and dtype {_ms_dtype_name(new)}.")
+        return new.to("cpu").clone()
+
+    # ------------------------------------------------------------------------------------------ session
+    def _prepare(self) -> None:
+        """Translate to ONNX (once) and open the onnxruntime session."""
+        from msshim.train._mindir.to_onnx import TranslateError, UnsupportedPrimitivesError
+
+        graph = self.graph
+        try:
+            model = graph.onnx_model()
+        except UnsupportedPrimitivesError as e:
+            where = f" '{graph.file_name}'" if graph.file_name else ""
+            raise RuntimeError(f"For 'GraphCell', the MindIR{where} uses primitives that msshim cannot run on "
+                               f"onnxruntime: {', '.join(e.primitives)}.") from None
+        except TranslateError as e:
+            raise RuntimeError(f"For 'GraphCell', the MindIR '{graph.file_name}' cannot be run: {e}") from None
+        model = _with_free_batch(model)
+        object.__setattr__(self, "_input_names", [i.name for i in model.graph.input])
+        object.__setattr__(self, "_output_names", [o.name for o in model.graph.output])
+        object.__setattr__(self, "_input_dtypes", [_TORCH_OF_NUMPY[spec.dtype] for _, spec in graph.inputs])
+        object.__setattr__(self, "_input_ranks", [len(spec.shape) for _, spec in graph.inputs])
+        from msshim.train._mindir.to_onnx.emitter import numpy_of_onnx
+
+        object.__setattr__(self, "_output_dtypes",
+                           [_TORCH_OF_NUMPY[numpy_of_onnx(o.type.tensor_type.elem_type)] for o in model.graph.output])
+        object.__setattr__(self, "_model_bytes", model.SerializeToString())
+        object.__setattr__(self, "_lowered", False)
+        object.__setattr__(self, "_lowered_bytes", None)
+        object.__setattr__(self, "_model", model)
+        self._open_session()
+
+    def _providers(self) -> list[str]:
+        import onnxruntime as ort
+
+        from msshim.context import get_context
+
+        if get_context("device_target") == "GPU" and "CUDAExecutionProvider" in ort.get_available_providers():
+            return ["CUDAExecutionProvider", "CPUExecutionProvider"]
+        return ["CPUExecutionProvider"]
+
+    def _open_session(self) -> None:
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.log_severity_level = 3
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.intra_op_num_threads = 1 if self._is_small() else 0
+        keep_alive = []
+        for name, tp in zip(self.graph.parameters, self._tps):
+            if name in self._overridden:
+                value = _numpy_of(tp.detach(), self._lowered)
+                value = np.ascontiguousarray(value)
+                keep_alive.append(value)
+                ort_value = ort.OrtValue.ortvalue_from_numpy(value)
+                keep_alive.append(ort_value)
+                options.add_initializer(name, ort_value)
+        data = self._lowered_bytes if self._lowered else self._model_bytes
+        try:
+            session = ort.InferenceSession(data, sess_options=options, providers=self._providers())
+        except Exception as e:  # onnxruntime has no kernel for a dtype: compute in float32
+            if self._lowered or "NOT_IMPLEMENTED" not in str(e) and "implementation" not in str(e):
+                raise RuntimeError(f"For 'GraphCell', onnxruntime cannot run the MindIR "
+                                   f"'{self.graph.file_name}': {e}") from None
+            self._lower()
+            return self._open_session()
+        object.__setattr__(self, "_session", session)
+        object.__setattr__(self, "_keep_alive", keep_alive)
+        object.__setattr__(self, "_versions", [tp._version for tp in self._tps])
+
+    def _is_small(self) -> bool:
+        """Tiny graphs run fastest on one thread (no thread-pool hand-offs)."""
+        return sum(a.size for a in self.graph.parameters.values()) < 4_000_000
+
+    def _lower(self) -> None:
+        from msshim.train._mindir.to_onnx.lower_float import lower_to_float32
+
+        lowered, changed = lower_to_float32(self._model)
+        if not changed:
+            raise RuntimeError(f"For 'GraphCell', onnxruntime cannot run the MindIR '{self.graph.file_name}'.")
+        object.__setattr__(self, "_lowered", True)
+        object.__setattr__(self, "_lowered_bytes", lowered.SerializeToString())
+
+    def _refresh(self) -> None:
+        """Parameters changed since the session was built: rebuild it with their current values."""
+        object.__setattr__(self, "_overridden", set(self.graph.parameters))
+        self._open_session()
+
+    # -------------------------------------------------------------------------------------------- calls
+    def construct(self, *inputs):
+        return self(*inputs)
+
+    def __call__(self, *inputs, **kwargs) -> Any:
+        if kwargs or len(inputs) != len(self._input_names):
+            raise RuntimeError(f"The input number of parameters is not Compatible.\nMindir:{len(self._input_names)} "
+                               f"inputs: {len(inputs) + len(kwargs)} FuncGraph:{self.graph.name}")
+        versions = [tp._version for tp in self._tps]
+        if versions != self._versions:
+            self._refresh()
+        feed = {}
+        device = None
+        for name, x, dtype, rank in zip(self._input_names, inputs, self._input_dtypes, self._input_ranks):
+            t = getattr(x, "_t", None)
+            if t is None or not isinstance(x, Tensor):
+                raise TypeError(f"For 'GraphCell', the input '{name}' must be a Tensor, but got {type(x)}.")
+            if t.dtype != dtype:
+                raise RuntimeError(f"For 'GraphCell', the input '{name}' must be a Tensor[{_ms_name(dtype)}] as the "
+                                   f"MindIR was exported with, but got Tensor[{_ms_dtype_name(t)}].")
+            if t.dim() != rank:
+                raise ValueError(f"For 'GraphCell', the input '{name}' must have rank {rank} as the MindIR was "
+                                 f"exported with, but got shape {tuple(t.shape)}.")
+            if t.device.type != "cpu":
+                device = t.device
+            feed[name] = _numpy_of(t, self._lowered)
+        try:
+            outs = self._session.run(self._output_names, feed)
+        except Exception as e:
+            raise ValueError(f"For 'GraphCell', running the MindIR '{self.graph.file_name}' failed for input shapes "
+                             f"{[tuple(f.shape) for f in feed.values()]}: {e}") from None
+        results = []
+        for out, dtype in zip(outs, self._output_dtypes):
+            t = torch.from_numpy(out)
+            if t.dtype != dtype:
+                t = t.to(dtype)
+            if device is not None:
+                t = t.to(device)
+            results.append(wrap(t))
+        return results[0] if len(results) == 1 else tuple(results)
+
+
+def _ms_name(dtype: torch.dtype) -> str:
+    from msshim.common.dtype import from_torch
+
+    return str(from_torch(dtype))
+
+
+def _with_free_batch(model):
+    """The ONNX model with a symbolic first input dim and untyped output dims: MindSpore re-infers shapes per
+    call, so another batch size runs (where the graph has no batch-size constant baked in)."""
+    import onnx
+
+    out = onnx.ModelProto()
+    out.CopyFrom(model)
+    for vi in out.graph.input:
+        dims = vi.type.tensor_type.shape.dim
+        if len(dims):
+            dims[0].ClearField("dim_value")
+            dims[0].dim_param = "batch"
+    for vi in out.graph.output:
+        vi.type.tensor_type.ClearField("shape")
+    return out
