@@ -18,6 +18,7 @@ import inspect
 import os
 import re
 import tempfile
+import uuid
 import warnings
 
 import torch
@@ -88,9 +89,9 @@ def _write(model, abs_file_name: str, external: bool) -> None:
     base = os.path.basename(abs_file_name)
     if not external:
         data = model.SerializeToString()
-        fd, tmp = tempfile.mkstemp(prefix=f".{base}.", suffix=".tmp", dir=directory)
+        tmp = os.path.join(directory, f".{base}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
         try:
-            with os.fdopen(fd, "wb") as f:
+            with open(tmp, "xb") as f:  # plain open: the file mode follows the umask, as MindSpore's
                 f.write(data)
             _replace(tmp, abs_file_name)
         except BaseException:
