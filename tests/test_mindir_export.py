@@ -127,6 +127,21 @@ def test_graph_layout_matches_mindspore_file(make_mindir, case, tmp_path):
     assert [o.denotation for o in ours.graph.output] == [o.denotation for o in theirs.graph.output]
 
 
+@pytest.mark.parametrize("case", ["conv_zoo", "math_zoo"])
+def test_mindspore_runs_more_translated_ops(make_mindir, case, tmp_path):
+    """fixtures/mindir/export_nets.py: strided same conv, same max pool, avg pool, ReLU6/LeakyReLU/SiLU/HSwish,
+    exact (erf) GELU, BatchNorm1d, scalar arithmetic, transpose, concat, BatchMatMul, reductions, log-softmax
+    (only msshim exported these; MindSpore ran msshim's file)."""
+    net, inputs = _export(make_mindir, case, tmp_path / case)
+    ran = np.load(MINDIR / "msshim" / (case + ".npz"))
+    assert _sha(tmp_path / (case + ".mindir")) == str(ran["sha256"]), f"{case}: {RERUN}"
+    eager = _outputs(net(*[Tensor(x) for x in inputs]))
+    assert f"g{len(eager)}" not in ran.files
+    for i, e in enumerate(eager):
+        assert ran[f"g{i}"].shape == e.shape
+        assert _rel(ran[f"g{i}"], e) <= 1e-5, f"{case} output {i}"
+
+
 def test_export_is_deterministic(make_mindir, tmp_path):
     _export(make_mindir, "basic_block", tmp_path / "a")
     _export(make_mindir, "basic_block", tmp_path / "b")

@@ -525,7 +525,8 @@ def _clamp(t: _Translator, node):
 
 @_register(aten.leaky_relu.default)
 def _leaky_relu(t: _Translator, node):
-    return P.leaky_relu(t.b, t.use(node.args[0]), float(_arg(node, 1, "negative_slope", 0.01)))
+    return P.leaky_relu(t.b, t.use(node.args[0]), float(_arg(node, 1, "negative_slope", 0.01)),
+                        _np_dtype(_meta(node).dtype))
 
 
 @_register(aten.elu.default)
@@ -563,12 +564,20 @@ def _binary(emitter, scaled: bool = False):
 
 for _targets, _emitter, _scaled in [
     ((aten.add.Tensor, aten.add.Scalar), P.add, True), ((aten.sub.Tensor, aten.sub.Scalar), P.sub, True),
-    ((aten.mul.Tensor, aten.mul.Scalar), P.mul, False), ((aten.div.Tensor, aten.div.Scalar), P.div, False),
+    ((aten.mul.Tensor, aten.mul.Scalar), P.mul, False),
+    ((aten.div.Tensor, aten.div.Scalar, aten.true_divide.Tensor), P.div, False),
     ((aten.maximum.default,), P.maximum, False), ((aten.minimum.default,), P.minimum, False),
     ((aten.pow.Tensor_Scalar, aten.pow.Tensor_Tensor), P.pow_, False),
 ]:
     for _target in _targets:
         TABLE[_target] = _binary(_emitter, _scaled)
+
+
+@_register(aten.rsub.Scalar, aten.rsub.Tensor)
+def _rsub(t: _Translator, node):
+    if node.kwargs.get("alpha", 1) != 1:
+        raise UnsupportedOpsError("rsub with alpha != 1 is not supported by MindIR export")
+    return P.sub(t.b, t.scalar_or_tensor(node.args[1], node), t.scalar_or_tensor(node.args[0], node))
 
 
 # reductions --------------------------------------------------------------------------------------------

@@ -127,12 +127,15 @@ def max_pool(b: MindIRBuilder, x: str, kernel_size: Ints, strides: Ints, pad_mod
     return b.node("MaxPool", [x], attrs, prim_type=PRIMITIVE, instance_name="max_pool", scope=scope)
 
 
+PAD_MODE = {"PAD": 0, "SAME": 1, "VALID": 2}  # mindspore PadMode enum values (AvgPool's pad_mode input)
+
+
 def avg_pool(b: MindIRBuilder, x: str, kernel_size: Ints, strides: Ints, pad_mode: str = "VALID",
              scope: str = "") -> str:
-    """Old-style ``AvgPool`` (nn.AvgPool2d), attributes as MaxPool's."""
-    attrs = {"pad_mode": pad_mode.upper(), "output_names": ["output"], "kernel_size": (1, 1) + _pair(kernel_size),
-             "format": "NCHW", "strides": (1, 1) + _pair(strides), "input_names": ["x"]}
-    return b.node("AvgPool", [x], attrs, prim_type=PRIMITIVE, instance_name="avg_pool", scope=scope)
+    """``AvgPool(x, kernel_size, strides, pad_mode, data_format)`` (nn.AvgPool2d): PRIMITIVE_FUNCTION in 2.10,
+    unlike MaxPool, with pad_mode/data_format as enum integers (VALID=2, SAME=1; NCHW=0)."""
+    return _fn(b, "AvgPool", [x], [_pair(kernel_size), _pair(strides), PAD_MODE[pad_mode.upper()], FORMAT_NCHW],
+               "avg_pool", scope)
 
 
 # ------------------------------------------------------------------------------------------ normalisation
@@ -205,8 +208,10 @@ def gelu_erf(b: MindIRBuilder, x: str, dtype=np.float32, scope: str = "") -> str
     return mul(b, mul(b, x, one_plus, scope), b.constant(np.array(0.5, dtype=dtype)), scope)
 
 
-def leaky_relu(b: MindIRBuilder, x: str, negative_slope: float = 0.01, scope: str = "") -> str:
-    return _fn(b, "LeakyReLU", [x], [float(negative_slope)], "", scope)
+def leaky_relu(b: MindIRBuilder, x: str, negative_slope: float = 0.01, dtype=np.float32, scope: str = "") -> str:
+    """nn.LeakyReLU as MindSpore writes it: ``Maximum(Mul(alpha, x), x)`` (``Minimum`` when alpha > 1)."""
+    scaled = mul(b, b.constant(np.array(negative_slope, dtype=dtype)), x, scope)
+    return (maximum if negative_slope <= 1 else minimum)(b, scaled, x, scope)
 
 
 def elu(b: MindIRBuilder, x: str, alpha: float = 1.0, scope: str = "") -> str:
