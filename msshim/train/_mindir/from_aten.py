@@ -706,6 +706,12 @@ def trace(net, inputs: tuple[torch.Tensor, ...]) -> torch.export.ExportedProgram
     try:
         with torch.no_grad():
             return torch.export.export(net, tuple(inputs), strict=False)
+    except (TypeError, ValueError):
+        raise  # argument errors raised by the network itself keep their type
+    except Exception as e:  # torch.export's own failures (data-dependent control flow, unsupported Python)
+        first = (str(e).strip().splitlines() or [type(e).__name__])[0]
+        raise RuntimeError(f"For 'export', capturing the graph of {type(net).__name__}.construct with torch.export "
+                           f"failed: {first}") from e
     finally:
         net.train(training)
 
