@@ -127,18 +127,19 @@ def test_graph_layout_matches_mindspore_file(make_mindir, case, tmp_path):
     assert [o.denotation for o in ours.graph.output] == [o.denotation for o in theirs.graph.output]
 
 
-@pytest.mark.parametrize("case", ["conv_zoo", "math_zoo"])
+@pytest.mark.parametrize("case", ["conv_zoo", "math_zoo", "dense_fp16", "dense_f64"])
 def test_mindspore_runs_more_translated_ops(make_mindir, case, tmp_path):
     """fixtures/mindir/export_nets.py: strided same conv, same max pool, avg pool, ReLU6/LeakyReLU/SiLU/HSwish,
     exact (erf) GELU, BatchNorm1d, scalar arithmetic, transpose, concat, BatchMatMul, reductions, log-softmax
-    (only msshim exported these; MindSpore ran msshim's file)."""
+    and float16 / float64 Dense (parameters and inputs FLOAT16 / DOUBLE as in MindSpore's samples); only msshim
+    exported these, MindSpore ran msshim's file."""
     net, inputs = _export(make_mindir, case, tmp_path / case)
     ran = np.load(MINDIR / "msshim" / (case + ".npz"))
     assert _sha(tmp_path / (case + ".mindir")) == str(ran["sha256"]), f"{case}: {RERUN}"
     eager = _outputs(net(*[Tensor(x) for x in inputs]))
     assert f"g{len(eager)}" not in ran.files
     for i, e in enumerate(eager):
-        assert ran[f"g{i}"].shape == e.shape
+        assert ran[f"g{i}"].shape == e.shape and ran[f"g{i}"].dtype == e.dtype
         assert _rel(ran[f"g{i}"], e) <= 1e-5, f"{case} output {i}"
 
 
