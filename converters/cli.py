@@ -28,8 +28,33 @@ def _is_model(obj) -> bool:
     return isinstance(obj, torch.nn.Module)
 
 
+def _convert_graph(args: argparse.Namespace) -> int:
+    """.mindir <-> .onnx (graph models, not checkpoints)."""
+    from .mindir import graph_format, mindir_to_onnx, onnx_to_mindir
+    pair = (graph_format(args.src), graph_format(args.dst))
+    try:
+        if pair == ("mindir", "onnx"):
+            model = mindir_to_onnx(args.src, args.dst, dec_key=_key(args.dec_key), dec_mode=args.dec_mode)
+            written = f"{len(model.graph.node)} ONNX nodes, {len(model.graph.initializer)} initializers"
+        elif pair == ("onnx", "mindir"):
+            paths = onnx_to_mindir(args.src, args.dst, enc_key=_key(args.enc_key), enc_mode=args.enc_mode)
+            written = ", ".join(paths)
+        else:
+            raise ValueError(f"convert: a graph model converts between .mindir and .onnx, not {args.src!r} -> "
+                             f"{args.dst!r}.")
+    except (ValueError, TypeError, OSError, RuntimeError) as e:
+        print(f"msshim convert: error: {e}", file=sys.stderr)
+        return 1
+    print(f"wrote {args.dst}: {written}", file=sys.stderr)
+    return 0
+
+
 def _convert(args: argparse.Namespace) -> int:
     from msshim.nn import Cell
+
+    from .mindir import graph_format
+    if graph_format(args.src) or graph_format(args.dst):
+        return _convert_graph(args)
 
     from .convert import convert
     model = cell = None
@@ -51,8 +76,22 @@ def _convert(args: argparse.Namespace) -> int:
     return 0
 
 
+def _inspect_mindir(args: argparse.Namespace) -> int:
+    from .mindir import format_mindir_inspection, inspect_mindir, inspection_json
+    try:
+        ins = inspect_mindir(args.file, dec_key=_key(args.dec_key), dec_mode=args.dec_mode)
+    except (ValueError, TypeError, OSError, RuntimeError) as e:
+        print(f"msshim inspect: error: {e}", file=sys.stderr)
+        return 1
+    print(json.dumps(inspection_json(ins), indent=1) if args.json else format_mindir_inspection(ins))
+    return 0
+
+
 def _inspect(args: argparse.Namespace) -> int:
     from .inspect import format_inspection, inspect
+    from .mindir import graph_format
+    if graph_format(args.file) == "mindir":
+        return _inspect_mindir(args)
     try:
         ins = inspect(args.file, dec_key=_key(args.dec_key), dec_mode=args.dec_mode)
     except (ValueError, TypeError, OSError) as e:
@@ -69,14 +108,17 @@ def _inspect(args: argparse.Namespace) -> int:
 
 
 def _dec_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--dec-key", help="key of an encrypted .ckpt source (text, used as its UTF-8 bytes)")
+    p.add_argument("--dec-key", help="key of an encrypted .ckpt or .mindir source (text, used as its UTF-8 bytes)")
     p.add_argument("--dec-mode", default="AES-GCM", choices=["AES-GCM", "AES-CBC", "SM4-CBC"])
 
 
 def register_convert(subparsers) -> None:
-    p = subparsers.add_parser("convert", help="convert a checkpoint between .ckpt, .pt/.pth/.bin and .safetensors",
+    p = subparsers.add_parser("convert", help="convert a checkpoint between .ckpt, .pt/.pth/.bin and .safetensors, "
+                                              "or a model between .mindir and .onnx",
                               description="Formats come from the extensions. Names are mapped between MindSpore "
-                                          "and torch conventions unless --keep-names.")
+                                          "and torch conventions unless --keep-names. A .mindir source or "
+                                          "destination converts the graph model to/from .onnx (--dec-key / "
+                                          "--enc-key for encrypted MindIR).")
     p.add_argument("src")
     p.add_argument("dst")
     p.add_argument("--keep-names", action="store_true", help="keep tensor names as they are")
@@ -85,13 +127,14 @@ def register_convert(subparsers) -> None:
     p.add_argument("--weights-only", action="store_true", help="drop MindSpore optimizer state")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     _dec_args(p)
-    p.add_argument("--enc-key", help="encrypt the .ckpt output with this key (text, used as its UTF-8 bytes)")
+    p.add_argument("--enc-key", help="encrypt the .ckpt or .mindir output with this key (text, its UTF-8 bytes)")
     p.add_argument("--enc-mode", default="AES-GCM", choices=["AES-GCM", "AES-CBC", "SM4-CBC"])
     p.set_defaults(func=_convert)
 
 
 def register_inspect(subparsers) -> None:
-    p = subparsers.add_parser("inspect", help="list a checkpoint's tensors without reading their data")
+    p = subparsers.add_parser("inspect", help="list a checkpoint's tensors without reading their data, or a MindIR "
+                                              "model's inputs, outputs, primitives and parameters")
     p.add_argument("file")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     _dec_args(p)

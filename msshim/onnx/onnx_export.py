@@ -81,8 +81,9 @@ def _replace(tmp: str, final: str) -> None:
     os.replace(tmp, final)
 
 
-def _write(model, abs_file_name: str, external: bool) -> None:
-    """Atomic write (temporary file in the target directory, then rename)."""
+def save_onnx(model, abs_file_name: str, external: bool) -> None:
+    """Atomic write of an ONNX model (temporary file in the target directory, then rename); ``external``:
+    initializers go to "<file>.data" beside it (for models over protobuf's 2 GiB)."""
     import onnx
 
     directory = os.path.dirname(abs_file_name)
@@ -148,7 +149,7 @@ def export(net, *inputs, file_name, input_names=None, output_names=None, export_
                    dynamic_axes)
             model = onnx.load(traced)  # external data (torch writes it for > 2 GiB) is read back in
         restore_parameters(model, net.state_dict().keys())
-        _write(model, abs_file_name, external)
+        save_onnx(model, abs_file_name, external)
     finally:
         net.set_train(cell_mode)
 
