@@ -46,7 +46,10 @@ def test_mindspore_runs_the_converted_file(samples, case):
     if expected is None:
         model = onnx.load(GEN.onnx_path(case))
         session = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
-        expected = session.run(None, {i.name: x for i, x in zip(session.get_inputs(), GEN.case_inputs(case))})
+        inputs = GEN.case_inputs(case)
+        expected = session.run(None, {i.name: x for i, x in zip(session.get_inputs(), inputs)})
+        for index, value in GEN.onnx_models.reference_overrides(case, inputs).items():
+            expected[index] = value
         tolerance = dict(rtol=1e-5, atol=1e-5)
     else:
         tolerance = dict(rtol=1e-4, atol=1e-4)  # samples' lenet5.onnx: MindSpore's GraphCell vs its PyNative
@@ -87,7 +90,7 @@ def _model(nodes, inputs, inits=(), opset=17):
 
 def test_unsupported_operators_listed_together():
     x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3])
-    nodes = [helper.make_node("Cast", ["x"], ["h"], to=TensorProto.FLOAT16),
+    nodes = [helper.make_node("Cast", ["x"], ["h"], to=TensorProto.STRING),
              helper.make_node("Hardmax", ["x"], ["m"]),
              helper.make_node("Hardmax", ["x"], ["m2"]),
              helper.make_node("Add", ["m", "m2"], ["s"]),

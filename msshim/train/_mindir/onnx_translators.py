@@ -99,9 +99,11 @@ def _identity(ctx, node):
 @translates("Cast")
 def _cast(ctx, node):
     to = np.dtype(onnx.helper.tensor_dtype_to_np_dtype(_attrs(node)["to"]))
-    if to != ctx.dtype(node.input[0]):
-        raise Unsupported(f"Cast from {ctx.dtype(node.input[0])} to {to}")
-    return ctx.tensor(node.input[0])
+    if to == ctx.dtype(node.input[0]):
+        return ctx.tensor(node.input[0])
+    if to not in P.TYPE_ID:
+        raise Unsupported(f"Cast to {to}")
+    return P.cast(ctx.b, ctx.tensor(node.input[0]), to)
 
 
 @translates("LeakyRelu")

@@ -336,3 +336,14 @@ def avg_pool_fn(b: MindIRBuilder, x: str, kernel_size: Ints, strides: Ints, pad_
     mode = PAD_MODE_SAME if pad_mode.upper() == "SAME" else PAD_MODE_VALID
     return _fn(b, "AvgPool", [x], [_pair(kernel_size), _pair(strides), mode, FORMAT_NCHW], "", scope)
 
+
+# mindspore TypeId values (mindapi/base/type_id.h) of the numpy dtypes ``Cast`` targets
+TYPE_ID = {np.dtype(np.bool_): 30, np.dtype(np.int8): 32, np.dtype(np.int16): 33, np.dtype(np.int32): 34,
+           np.dtype(np.int64): 35, np.dtype(np.uint8): 37, np.dtype(np.uint16): 38, np.dtype(np.uint32): 39,
+           np.dtype(np.uint64): 40, np.dtype(np.float16): 42, np.dtype(np.float32): 43, np.dtype(np.float64): 44}
+
+
+def cast(b: MindIRBuilder, x: str, dtype, scope: str = "") -> str:
+    """``Cast(x, dst_type)`` with the type as its TypeId integer constant (as MindSpore 2.10 writes it)."""
+    return _fn(b, "Cast", [x], [TYPE_ID[np.dtype(dtype)]], "", scope)
+
