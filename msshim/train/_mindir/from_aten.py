@@ -47,6 +47,18 @@ class _Pad:
     value: float
 
 
+@dataclass
+class _PendingMaxPool:
+    """A max pool whose padding is settled only by the ``narrow`` that msshim's asymmetric "same" pooling puts
+    after it (pool with the larger symmetric padding, then drop the first row/column)."""
+    source: Any
+    in_hw: tuple[int, int]
+    kernel: tuple[int, int]
+    stride: tuple[int, int]
+    pads: tuple[int, int, int, int]
+    out_hw: tuple[int, int]
+
+
 def _numpy(tensor: torch.Tensor) -> np.ndarray:
     """CPU numpy copy of a (possibly CUDA, possibly bfloat16) tensor."""
     tensor = tensor.detach()
@@ -80,6 +92,7 @@ class _Translator:
         self.ep = ep
         self.b = builder
         self.env: dict[torch.fx.Node, Any] = {}
+        self._written: dict[int, tuple[Any, str]] = {}
 
     # ---------------------------------------------------------------------------------------- materialize
     def use(self, value: Any) -> str:
@@ -88,13 +101,21 @@ class _Translator:
             value = self.env[value]
         if isinstance(value, str):
             return value
+        if id(value) in self._written:  # a lazy value used twice is written once
+            return self._written[id(value)][1]
         if isinstance(value, _Param):
             if value.is_parameter:
-                return self.b.add_parameter(value.name, _numpy(value.tensor))
-            return self.b.constant(_numpy(value.tensor))
-        if isinstance(value, _Pad):
-            return self._emit_pad(value)
-        raise TypeError(f"not a tensor value: {value!r}")
+                name = self.b.add_parameter(value.name, _numpy(value.tensor))
+            else:
+                name = self.b.constant(_numpy(value.tensor))
+        elif isinstance(value, _Pad):
+            name = self._emit_pad(value)
+        elif isinstance(value, _PendingMaxPool):
+            name = _emit_max_pool(self, value)
+        else:
+            raise TypeError(f"not a tensor value: {value!r}")
+        self._written[id(value)] = (value, name)  # keeps `value` alive so its id stays unique
+        return name
 
     def raw(self, arg: Any) -> Any:
         """The environment entry of an fx argument (lazy values stay lazy)."""
@@ -409,11 +430,38 @@ def _max_pool2d(t: _Translator, node):
     h0 = _pool_pads(in_hw[0] + extra[0] + extra[1], kernel[0], stride[0], ph, ph, ceil)
     w0 = _pool_pads(in_hw[1] + extra[2] + extra[3], kernel[1], stride[1], pw, pw, ceil)
     pads = (h0[0] + extra[0], h0[1] + extra[1], w0[0] + extra[2], w0[1] + extra[3])
-    mode = _pool_mode(in_hw, kernel, stride, pads, out_shape)
+    pending = _PendingMaxPool(x, tuple(in_hw), kernel, stride, pads, tuple(out_shape))
+    if node.target is aten.max_pool2d_with_indices.default:
+        return (_emit_max_pool(t, pending), None)
+    return pending
+
+
+def _emit_max_pool(t: _Translator, pool: _PendingMaxPool) -> str:
+    mode = _pool_mode(pool.in_hw, pool.kernel, pool.stride, pool.pads, pool.out_hw)
     if mode is None:
-        raise UnsupportedOpsError(f"max_pool2d padding {pads} matches neither MindSpore's VALID nor SAME mode")
-    value = P.max_pool(t.b, t.use(x), kernel, stride, mode)
-    return (value, None) if node.target is aten.max_pool2d_with_indices.default else value
+        raise UnsupportedOpsError(f"max_pool2d padding {pool.pads} matches neither MindSpore's VALID nor SAME mode")
+    return P.max_pool(t.b, t.use(pool.source), pool.kernel, pool.stride, mode)
+
+
+@_register(aten.narrow.default)
+def _narrow(t: _Translator, node):
+    x, dim, start, length = node.args[:4]
+    rank = _rank(x)
+    dim = int(dim) % rank
+    raw = t.raw(x)
+    if isinstance(raw, _PendingMaxPool) and dim >= rank - 2:
+        axis = dim - (rank - 2)
+        stride, kernel, size = raw.stride[axis], raw.kernel[axis], raw.in_hw[axis]
+        pads, out = list(raw.pads), list(raw.out_hw)
+        pads[2 * axis] -= int(start) * stride  # windows before `start` are dropped
+        out[axis] = int(length)
+        pads[2 * axis + 1] = max((out[axis] - 1) * stride + kernel - size - pads[2 * axis], 0)
+        if pads[2 * axis] >= 0:
+            return _PendingMaxPool(raw.source, raw.in_hw, raw.kernel, raw.stride, tuple(pads), tuple(out))
+    shape = _shape(x)
+    begin, end = [0] * rank, list(shape)
+    begin[dim], end[dim] = int(start), int(start) + int(length)
+    return P.strided_slice(t.b, t.use(x), begin, end, [1] * rank)
 
 
 @_register(aten.avg_pool2d.default)
