@@ -191,3 +191,20 @@ def argmax(em, call: Call):
             axis = 0
     out = em.op("ArgMin" if call.op == "Argmin" else "ArgMax", [x], axis=int(axis), keepdims=int(keep))
     return out if out_type == np.int64 else em.op("Cast", [out], to=onnx_dtype(out_type))
+
+
+@translator("ConstantPadND")
+def constant_pad_nd(em, call: Call):
+    """``ConstantPadND(x, padding, value)``: padding as torch's F.pad (last axis first: (left, right, top,
+    bottom, ...)); negative entries crop."""
+    x = em.tensor(call.args[0])
+    padding = as_int_tuple(call.arg(1, "padding"))
+    value = call.arg(2, "value", 0.0)
+    rank = em.rank(x)
+    begins, ends = [0] * rank, [0] * rank
+    for i in range(len(padding) // 2):
+        axis = rank - 1 - i
+        begins[axis], ends[axis] = padding[2 * i], padding[2 * i + 1]
+    dt = em.dtype(x)
+    fill = em.const(np.asarray(0 if value is None else value).astype(dt))
+    return em.op("Pad", [x, em.const(begins + ends, np.int64), fill], mode="constant")
