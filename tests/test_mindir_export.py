@@ -242,6 +242,30 @@ def test_split_layout_matches_mindspore(make_mindir, tmp_path, monkeypatch):
     assert _rel(ran["g0"], np.load(ms_dir / "lenet5.npz")["y0"]) <= 1e-5
 
 
+def test_encrypted_split_decrypts_to_the_plain_split(make_mindir, tmp_path, monkeypatch):
+    """Graph file and data_0 in cipher frames (header and each parameter framed separately, as MindSpore
+    does); MindSpore loaded such a file with dec_key and ran it (fixtures/mindir/msshim/lenet5_enc_split.npz)."""
+    from msshim.train.ckpt_format.crypto import decrypt_frames
+
+    monkeypatch.setattr(writer, "TOTAL_SAVE", 0)
+    _export(make_mindir, "lenet5", tmp_path / "e", enc_key=ENC_KEY)
+    _export(make_mindir, "lenet5", tmp_path / "p")
+
+    def plain(path):
+        with open(path, "rb") as f:
+            buf, n, _ = decrypt_frames(f, os.path.getsize(path), ENC_KEY, "AES-GCM")
+        return bytes(buf[:n])
+
+    assert plain(tmp_path / "e_variables" / "data_0") == (tmp_path / "p_variables" / "data_0").read_bytes()
+    graph = _model(tmp_path / "p_graph.mindir")
+    enc_graph = pb.ModelProto()
+    enc_graph.ParseFromString(plain(tmp_path / "e_graph.mindir"))
+    assert [p.external_data.offset for p in enc_graph.graph.parameter] == [
+        p.external_data.offset for p in graph.graph.parameter]
+    ran = np.load(MINDIR / "msshim" / "lenet5_enc_split.npz")
+    assert _rel(ran["g0"], np.load(MINDIR / "ms" / "lenet5.npz")["y0"]) <= 1e-5
+
+
 def test_no_split_below_threshold(make_mindir, tmp_path):
     _export(make_mindir, "tutorial_mlp", tmp_path / "m")  # 2.6 MB < 1 GiB
     assert os.listdir(tmp_path) == ["m.mindir"]
