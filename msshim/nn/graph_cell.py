@@ -17,6 +17,7 @@ where onnxruntime has kernels, else in float32 (see to_onnx/lower_float.py) with
 """
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 import numpy as np
@@ -27,6 +28,8 @@ from msshim.common.tensor import Tensor, wrap
 from msshim.nn.cell import Cell
 
 __all__ = ["GraphCell"]
+
+_VERSION = operator.attrgetter("_version")  # torch bumps a tensor's version on every in-place write
 
 _TORCH_OF_NUMPY = {
     np.dtype(np.float32): torch.float32, np.dtype(np.float64): torch.float64, np.dtype(np.float16): torch.float16,
@@ -40,6 +43,11 @@ try:
     _TORCH_OF_NUMPY[np.dtype(ml_dtypes.bfloat16)] = torch.bfloat16
 except ImportError:  # pragma: no cover
     pass
+
+
+_ONNX_TYPE_OF_TORCH = {torch.float32: "tensor(float)", torch.float64: "tensor(double)",
+                       torch.float16: "tensor(float16)", torch.int32: "tensor(int32)", torch.int64: "tensor(int64)",
+                       torch.bool: "tensor(bool)", torch.int8: "tensor(int8)", torch.uint8: "tensor(uint8)"}
 
 
 def _torch_of(array: np.ndarray) -> torch.Tensor:
@@ -140,6 +148,7 @@ class GraphCell(Cell):
         object.__setattr__(self, "_lowered", False)
         object.__setattr__(self, "_lowered_bytes", None)
         object.__setattr__(self, "_model", model)
+        object.__setattr__(self, "_plain_outputs", True)
         self._open_session()
 
     def _providers(self) -> list[str]:
@@ -178,7 +187,9 @@ class GraphCell(Cell):
             return self._open_session()
         object.__setattr__(self, "_session", session)
         object.__setattr__(self, "_keep_alive", keep_alive)
-        object.__setattr__(self, "_versions", [tp._version for tp in self._tps])
+        object.__setattr__(self, "_versions", list(map(_VERSION, self._tps)))
+        object.__setattr__(self, "_plain_outputs", not self._lowered and all(
+            o.type == _ONNX_TYPE_OF_TORCH.get(d) for o, d in zip(session.get_outputs(), self._output_dtypes)))
 
     def _is_small(self) -> bool:
         """Tiny graphs run fastest on one thread (no thread-pool hand-offs)."""
@@ -203,41 +214,51 @@ class GraphCell(Cell):
         return self(*inputs)
 
     def __call__(self, *inputs, **kwargs) -> Any:
+        # The hot path: a few attribute reads per input, numpy views in and out (no copies on CPU).
         if kwargs or len(inputs) != len(self._input_names):
             raise RuntimeError(f"The input number of parameters is not Compatible.\nMindir:{len(self._input_names)} "
                                f"inputs: {len(inputs) + len(kwargs)} FuncGraph:{self.graph.name}")
-        versions = [tp._version for tp in self._tps]
-        if versions != self._versions:
+        if self._tps and list(map(_VERSION, self._tps)) != self._versions:
             self._refresh()
         feed = {}
         device = None
         for name, x, dtype, rank in zip(self._input_names, inputs, self._input_dtypes, self._input_ranks):
-            t = getattr(x, "_t", None)
-            if t is None or not isinstance(x, Tensor):
+            if not isinstance(x, Tensor):
                 raise TypeError(f"For 'GraphCell', the input '{name}' must be a Tensor, but got {type(x)}.")
-            if t.dtype != dtype:
-                raise RuntimeError(f"For 'GraphCell', the input '{name}' must be a Tensor[{_ms_name(dtype)}] as the "
-                                   f"MindIR was exported with, but got Tensor[{_ms_dtype_name(t)}].")
-            if t.dim() != rank:
-                raise ValueError(f"For 'GraphCell', the input '{name}' must have rank {rank} as the MindIR was "
-                                 f"exported with, but got shape {tuple(t.shape)}.")
-            if t.device.type != "cpu":
-                device = t.device
-            feed[name] = _numpy_of(t, self._lowered)
+            t = x._t
+            if t.dtype != dtype or t.ndim != rank:
+                self._bad_input(name, t, dtype, rank)
+            if t.requires_grad or not t.is_cpu or self._lowered:
+                if not t.is_cpu:
+                    device = t.device
+                feed[name] = _numpy_of(t, self._lowered)
+            else:
+                feed[name] = t.numpy()
         try:
-            outs = self._session.run(self._output_names, feed)
+            outs = self._session._sess.run(self._output_names, feed, None)
         except Exception as e:
             raise ValueError(f"For 'GraphCell', running the MindIR '{self.graph.file_name}' failed for input shapes "
                              f"{[tuple(f.shape) for f in feed.values()]}: {e}") from None
-        results = []
-        for out, dtype in zip(outs, self._output_dtypes):
-            t = torch.from_numpy(out)
-            if t.dtype != dtype:
-                t = t.to(dtype)
-            if device is not None:
-                t = t.to(device)
-            results.append(wrap(t))
+        if self._plain_outputs and device is None:
+            results = [wrap(torch.from_numpy(out)) for out in outs]
+        else:
+            results = [wrap(self._converted(out, dtype, device)) for out, dtype in zip(outs, self._output_dtypes)]
         return results[0] if len(results) == 1 else tuple(results)
+
+    @staticmethod
+    def _converted(out: np.ndarray, dtype: torch.dtype, device) -> torch.Tensor:
+        t = torch.from_numpy(out)
+        if t.dtype != dtype:
+            t = t.to(dtype)
+        return t if device is None else t.to(device)
+
+    @staticmethod
+    def _bad_input(name: str, t: torch.Tensor, dtype: torch.dtype, rank: int) -> None:
+        if t.dtype != dtype:
+            raise RuntimeError(f"For 'GraphCell', the input '{name}' must be a Tensor[{_ms_name(dtype)}] as the "
+                               f"MindIR was exported with, but got Tensor[{_ms_dtype_name(t)}].")
+        raise ValueError(f"For 'GraphCell', the input '{name}' must have rank {rank} as the MindIR was "
+                         f"exported with, but got shape {tuple(t.shape)}.")
 
 
 def _ms_name(dtype: torch.dtype) -> str:
