@@ -186,6 +186,10 @@ class GraphCell(Cell):
             self._lower()
             return self._open_session()
         object.__setattr__(self, "_session", session)
+        # onnxruntime's binding behind InferenceSession.run (which re-validates the feed names on every call).
+        binding = getattr(session, "_sess", None)
+        object.__setattr__(self, "_run", binding.run if hasattr(binding, "run") else
+                           (lambda names, feed, _options: session.run(names, feed)))
         object.__setattr__(self, "_keep_alive", keep_alive)
         object.__setattr__(self, "_versions", list(map(_VERSION, self._tps)))
         object.__setattr__(self, "_plain_outputs", not self._lowered and all(
@@ -235,7 +239,7 @@ class GraphCell(Cell):
             else:
                 feed[name] = t.numpy()
         try:
-            outs = self._session._sess.run(self._output_names, feed, None)
+            outs = self._run(self._output_names, feed, None)
         except Exception as e:
             raise ValueError(f"For 'GraphCell', running the MindIR '{self.graph.file_name}' failed for input shapes "
                              f"{[tuple(f.shape) for f in feed.values()]}: {e}") from None

@@ -2,9 +2,9 @@
 
 Padding: MindSpore's pad tuples are (top, bottom, left, right); ONNX wants (top, left, bottom, right).
 "same" (Conv2D, MaxPool, AvgPool) is TensorFlow's SAME — total padding (ceil(in/s)-1)*s + (k-1)*d + 1 - in,
-the odd pixel at the bottom/right: explicit ONNX pads computed from the static input shape (convolutions;
-onnxruntime refuses ``auto_pad`` with dilation) or ``auto_pad="SAME_UPPER"`` (pooling: identical, and it
-follows the actual input size); max-pool padding never wins and average pooling does not count it
+the odd pixel at the bottom/right: ONNX ``auto_pad="SAME_UPPER"``, which follows the actual input size as
+MindSpore re-infers shapes per call (dilated convolutions, where onnxruntime refuses ``auto_pad``, get explicit
+pads computed from the static input shape); max-pool padding never wins and average pooling does not count it
 (``count_include_pad=0``, as MindSpore's AvgPool).
 ``Conv2DTranspose(dout, w, input_sizes)`` gets explicit pads and ``output_padding`` computed from the static
 input shape so that its output is exactly ``input_sizes``.
@@ -56,10 +56,12 @@ def conv2d(em, call: Call):
     if mode == "same":
         in_shape = em.shape(x)
         kernel = attrs["kernel_shape"] or list(em.shape(w)[2:])
-        if in_shape is not None and all(v is not None for v in in_shape[2:]):
-            attrs["pads"] = same_pads(in_shape[2:], kernel, attrs["strides"], attrs["dilations"])
-        else:  # onnxruntime derives it at run time (not with dilation > 1)
+        if all(d == 1 for d in attrs["dilations"]):  # derived from the actual input at run time
             attrs["auto_pad"] = "SAME_UPPER"
+        elif in_shape is not None and all(v is not None for v in in_shape[2:]):  # onnxruntime: no auto_pad
+            attrs["pads"] = same_pads(in_shape[2:], kernel, attrs["strides"], attrs["dilations"])
+        else:
+            raise TranslateError("Conv2D: 'same' padding with dilation needs a static input shape")
     elif mode == "pad":
         attrs["pads"] = _onnx_pads(call.attrs.get("pad", (0, 0, 0, 0)))
     return em.op("Conv", [x, w], **attrs)
