@@ -27,7 +27,7 @@ class Unsupported(Exception):
 class OnnxContext:
     """What translators see: the builder, and value lookup by ONNX name."""
 
-    def __init__(self, model: onnx.ModelProto, builder: MindIRBuilder):
+    def __init__(self, model: onnx.ModelProto, builder: MindIRBuilder | None, folded: frozenset = frozenset()):
         self.b = builder
         self.opset = next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), 11)
         self.values: dict[str, str] = {}
@@ -39,7 +39,7 @@ class OnnxContext:
             _record_type(self, info)
         for init in model.graph.initializer:
             array = numpy_helper.to_array(init)
-            if np.issubdtype(array.dtype, np.floating) and array.ndim >= 1:
+            if np.issubdtype(array.dtype, np.floating) and array.ndim >= 1 and init.name not in folded:
                 self.params[init.name] = array
             else:
                 self.consts[init.name] = array
@@ -100,6 +100,11 @@ def _fold(ctx: OnnxContext, node: onnx.NodeProto) -> bool:
         return True
     if node.domain not in ("", "ai.onnx") or any(n and n not in ctx.consts for n in node.input):
         return False
+    if node.op_type == "Constant" and node.attribute and node.attribute[0].name == "value":
+        array = numpy_helper.to_array(node.attribute[0].t)
+        ctx.consts[node.output[0]], ctx.shapes[node.output[0]] = array, array.shape
+        ctx.dtypes[node.output[0]] = array.dtype
+        return True
     from onnx.reference import ReferenceEvaluator
 
     feeds = {n: ctx.consts[n] for n in node.input if n}
@@ -121,6 +126,47 @@ def _shape_slice(node: onnx.NodeProto):
     return attrs.get("start", 0), attrs.get("end", None)
 
 
+def _infer(model: onnx.ModelProto) -> onnx.ModelProto:
+    try:
+        return onnx.shape_inference.infer_shapes(model, data_prop=True)
+    except Exception:  # noqa: BLE001 - translators report the values whose shapes they miss
+        return model
+
+
+def _static_graph(model: onnx.ModelProto, rounds: int = 8) -> tuple[onnx.ModelProto, frozenset]:
+    """Shape inference and constant folding to a fixed point; returns the model and the names of the
+    initializers that hold folded constants (not parameters).
+
+    ONNX shape inference cannot see through shape arithmetic that ends in a runtime value (torch's ``chunk``
+    writes Slice(starts = Shape/Gather/Div...)); once folded, those values are constants, so the folded nodes
+    are replaced by initializers (which inference reads) and inference runs again, until nothing new folds."""
+    current = _infer(model)
+    folded: set[str] = set()
+    for _ in range(rounds):
+        ctx = OnnxContext(current, None, frozenset(folded))
+        nodes, values = [], []
+        for node in current.graph.node:
+            if node.op_type == "Constant":  # known already: kept as it is
+                _fold(ctx, node)
+                nodes.append(node)
+            elif _fold(ctx, node):
+                values += [numpy_helper.from_array(np.ascontiguousarray(ctx.consts[out]), out)
+                           for out in node.output if out]
+            else:
+                nodes.append(node)
+        if not values:
+            return current, frozenset(folded)
+        folded.update(v.name for v in values)
+        rewritten = onnx.ModelProto()
+        rewritten.CopyFrom(current)
+        del rewritten.graph.node[:]
+        rewritten.graph.node.extend(nodes)
+        rewritten.graph.initializer.extend(values)
+        del rewritten.graph.value_info[:]
+        current = _infer(rewritten)
+    return current, frozenset(folded)
+
+
 def _graph_name(model: onnx.ModelProto, graph_name: str | None) -> str:
     name = graph_name or model.graph.name or "onnx_graph"
     return name.replace(":", "_")
@@ -130,12 +176,9 @@ def from_onnx(model: onnx.ModelProto, graph_name: str | None = None):
     """Translate ``model`` into a ``mind_ir.ModelProto`` that MindSpore 2.10 loads with ``mindspore.load``."""
     from msshim.train._mindir.onnx_translators import TRANSLATORS
 
-    try:
-        inferred = onnx.shape_inference.infer_shapes(model, data_prop=True)
-    except Exception:  # noqa: BLE001 - translators report the values whose shapes they miss
-        inferred = model
+    inferred, folded = _static_graph(model)
     b = MindIRBuilder(_graph_name(model, graph_name))
-    ctx = OnnxContext(inferred, b)
+    ctx = OnnxContext(inferred, b, folded)
     initializers = {t.name for t in model.graph.initializer}
     for value in model.graph.input:
         if value.name in initializers:

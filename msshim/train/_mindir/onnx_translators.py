@@ -132,6 +132,32 @@ def _clip(ctx, node):
     return P.clamp_scalar(ctx.b, ctx.tensor(node.input[0]), low, high)
 
 
+@translates("HardSigmoid")
+def _hard_sigmoid(ctx, node):
+    """clip(alpha * x + beta, 0, 1) (MindSpore's HSigmoid is only the alpha=1/6, beta=0.5 case)."""
+    attrs = _attrs(node)
+    dtype = ctx.dtype(node.input[0])
+    y = P.mul(ctx.b, ctx.tensor(node.input[0]), ctx.b.constant(np.array(attrs.get("alpha", 0.2), dtype=dtype)))
+    y = P.add(ctx.b, y, ctx.b.constant(np.array(attrs.get("beta", 0.5), dtype=dtype)))
+    return P.clamp_scalar(ctx.b, y, 0.0, 1.0)
+
+
+@translates("Where")
+def _where(ctx, node):
+    """Select(condition, x, y) on operands broadcast to the output shape."""
+    out = _out_shape(ctx, node)
+    args = []
+    for name in node.input:
+        value = ctx.const(name)
+        if value is not None:
+            args.append(ctx.b.constant(np.ascontiguousarray(np.broadcast_to(value, out))))
+        elif tuple(ctx.shape(name)) != tuple(out):
+            args.append(P.broadcast_to(ctx.b, ctx.tensor(name), out))
+        else:
+            args.append(ctx.tensor(name))
+    return P.select(ctx.b, *args)
+
+
 @translates("PRelu")
 def _prelu(ctx, node):
     """MindSpore's PReLU takes a (C,) or (1,) weight; torch exports it unsqueezed to (C, 1, 1)."""
@@ -204,11 +230,36 @@ def _flat(pairs) -> tuple:
     return tuple(p for pair in pairs for p in pair)
 
 
+def _conv1d(ctx, node, attrs: dict) -> str:
+    """1-D convolution as Conv2D over (N, C, 1, L) (weight (O, I, 1, K)), reshaped back."""
+    x, w = node.input[0], node.input[1]
+    n, c, length = ctx.shape(x)
+    wshape = ctx.shape(w)
+    weight = ctx.const(w)
+    if weight is not None:
+        w4 = ctx.b.constant(np.ascontiguousarray(weight.reshape(wshape[0], wshape[1], 1, wshape[2])))
+    else:
+        w4 = P.reshape(ctx.b, ctx.tensor(w), (wshape[0], wshape[1], 1, wshape[2]))
+    kernel = [1, int(attrs.get("kernel_shape", wshape[2:])[0])]
+    strides = [1, int(attrs.get("strides", [1])[0])]
+    dilations = [1, int(attrs.get("dilations", [1])[0])]
+    (begin, end), = _spatial_pads(attrs, (length,), kernel[1:], strides[1:], dilations[1:])
+    pad = (0, 0, begin, end)
+    y = P.conv2d(ctx.b, P.reshape(ctx.b, ctx.tensor(x), (n, c, 1, length)), w4, out_channel=wshape[0],
+                 kernel_size=kernel, pad_mode="pad" if any(pad) else "valid", pad=pad, stride=strides,
+                 dilation=dilations, group=int(attrs.get("group", 1)), pad_list=pad)
+    if _input(node, 2):
+        y = P.bias_add(ctx.b, y, ctx.tensor(node.input[2]))
+    return P.reshape(ctx.b, y, _out_shape(ctx, node))
+
+
 @translates("Conv")
 def _conv(ctx, node):
     attrs = _attrs(node)
     x, w = node.input[0], node.input[1]
     wshape = ctx.shape(w)
+    if len(wshape) == 3:
+        return _conv1d(ctx, node, attrs)
     if len(wshape) != 4:
         raise Unsupported(f"{len(wshape) - 2}-D convolution")
     kernel = list(attrs.get("kernel_shape", wshape[2:]))
@@ -448,6 +499,30 @@ def _slice(ctx, node):
         e = min(max(e + size if e < 0 else e, 0), size)
         begin[a], end[a], stride[a] = s, e, st
     return P.strided_slice(ctx.b, ctx.tensor(x), begin, end, stride)
+
+
+@translates("Split")
+def _split(ctx, node):
+    """One StridedSlice per output."""
+    x = node.input[0]
+    shape = ctx.shape(x)
+    attrs = _attrs(node)
+    axis = int(attrs.get("axis", 0)) % len(shape)
+    if "split" in attrs:
+        sizes = [int(v) for v in attrs["split"]]
+    elif _input(node, 1):
+        sizes = _const_ints(ctx, node.input[1], "Split sizes")
+    else:
+        count = int(attrs.get("num_outputs", len(node.output)))
+        step = -(-shape[axis] // count)
+        sizes = [min(step, shape[axis] - i * step) for i in range(count)]
+    outputs, start = [], 0
+    for size in sizes:
+        begin, end = [0] * len(shape), list(shape)
+        begin[axis], end[axis] = start, start + size
+        outputs.append(P.strided_slice(ctx.b, ctx.tensor(x), begin, end, [1] * len(shape)))
+        start += size
+    return outputs
 
 
 @translates("Pad")
