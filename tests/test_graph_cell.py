@@ -284,3 +284,25 @@ def test_cuda_provider_when_device_target_is_gpu():
         np.testing.assert_allclose(cell(Tensor(data["x0"])).asnumpy(), data["g0"], rtol=1e-4, atol=1e-4)
     finally:
         ms.set_context(device_target="CPU")
+
+
+def test_nested_and_single_tuple_outputs_keep_their_structure(tmp_path):
+    from msshim.train._mindir.builder import MindIRBuilder
+
+    def build(nested: bool):
+        b = MindIRBuilder("g")
+        x = b.add_input("x", (2, 3), np.float32)
+        r, s = b.node("ReLU", [x]), b.node("Sigmoid", [x])
+        out = b.make_tuple([b.make_tuple([r, s]), x]) if nested else b.make_tuple([r])
+        b.graph.output.add(name=out)
+        path = tmp_path / f"{nested}.mindir"
+        path.write_bytes(b.finish().SerializeToString())
+        return nn.GraphCell(ms.load(str(path)))
+
+    x = np.linspace(-1, 1, 6, dtype=np.float32).reshape(2, 3)
+    (r, s), same = build(True)(Tensor(x))
+    np.testing.assert_array_equal(r.asnumpy(), np.maximum(x, 0))
+    np.testing.assert_allclose(s.asnumpy(), 1 / (1 + np.exp(-x)), rtol=1e-6)
+    np.testing.assert_array_equal(same.asnumpy(), x)
+    single = build(False)(Tensor(x))
+    assert isinstance(single, tuple) and len(single) == 1

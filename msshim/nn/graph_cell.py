@@ -149,6 +149,7 @@ class GraphCell(Cell):
         object.__setattr__(self, "_lowered_bytes", None)
         object.__setattr__(self, "_model", model)
         object.__setattr__(self, "_plain_outputs", True)
+        object.__setattr__(self, "_structure", _output_structure(model, len(model.graph.output)))
         self._open_session()
 
     def _providers(self) -> list[str]:
@@ -247,7 +248,10 @@ class GraphCell(Cell):
             results = [wrap(torch.from_numpy(out)) for out in outs]
         else:
             results = [wrap(self._converted(out, dtype, device)) for out, dtype in zip(outs, self._output_dtypes)]
-        return results[0] if len(results) == 1 else tuple(results)
+        structure = self._structure
+        if structure is None:
+            return tuple(results)
+        return results[structure] if structure.__class__ is int else _nest(structure, results)
 
     @staticmethod
     def _converted(out: np.ndarray, dtype: torch.dtype, device) -> torch.Tensor:
@@ -263,6 +267,24 @@ class GraphCell(Cell):
                                f"MindIR was exported with, but got Tensor[{_ms_dtype_name(t)}].")
         raise ValueError(f"For 'GraphCell', the input '{name}' must have rank {rank} as the MindIR was "
                          f"exported with, but got shape {tuple(t.shape)}.")
+
+
+def _output_structure(model, count: int):
+    """The nesting of the outputs (to_onnx's OUTPUT_STRUCTURE): an index for a single tensor, a nested list for
+    tuples, None for a flat tuple of all outputs (the fast path)."""
+    import json
+
+    from msshim.train._mindir.to_onnx.translate import OUTPUT_STRUCTURE
+
+    props = {p.key: p.value for p in model.metadata_props}
+    structure = json.loads(props[OUTPUT_STRUCTURE]) if OUTPUT_STRUCTURE in props else (0 if count == 1 else None)
+    return None if structure == list(range(count)) else structure
+
+
+def _nest(structure, results: list):
+    if structure.__class__ is int:
+        return results[structure]
+    return tuple(_nest(s, results) for s in structure)
 
 
 def _ms_name(dtype: torch.dtype) -> str:

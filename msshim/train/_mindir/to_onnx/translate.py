@@ -9,6 +9,7 @@ with one :class:`UnsupportedPrimitivesError` naming all of them.
 """
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import onnx
@@ -24,7 +25,7 @@ from .values import MONAD, TypeSpec, attribute_value, parameter_name, tensor_arr
 # Importing the families registers their translators.
 FAMILIES = (ops_plumbing, ops_math, ops_nn, ops_array)
 
-__all__ = ["to_onnx", "UnsupportedPrimitivesError", "primitives_used", "resolve_primitive"]
+__all__ = ["to_onnx", "UnsupportedPrimitivesError", "primitives_used", "resolve_primitive", "OUTPUT_STRUCTURE"]
 
 
 class UnsupportedPrimitivesError(RuntimeError):
@@ -129,22 +130,42 @@ def to_onnx(model: pb.ModelProto) -> onnx.ModelProto:
         for out in node.output:
             values[out] = result
 
-    outputs = []
+    outputs, structures = [], []
     for out in graph.output:
         if out.name not in values:
             raise TranslateError(f"graph output '{out.name}' is not produced by any node")
-        leaves = _flatten(values[out.name])
+        value = _drop_monads(values[out.name])
+        leaves = _flatten(value)
+        structures.append(_structure(value, iter(range(len(outputs), len(outputs) + len(leaves)))))
         specs = [tensor_spec(t) for t in out.tensor] if len(out.tensor) == len(leaves) else [None] * len(leaves)
         for leaf, spec in zip(leaves, specs):
             outputs.append((leaf, spec))
-    return _finish(em, graph.name, outputs)
+    model = _finish(em, graph.name, outputs)
+    structure = structures[0] if len(structures) == 1 else structures
+    onnx.helper.set_model_props(model, {OUTPUT_STRUCTURE: json.dumps(structure)})
+    return model
+
+
+OUTPUT_STRUCTURE = "msshim.output_structure"
+"""Model property: how the ONNX outputs nest into MindIR's (tuple) outputs — an output index, or a list of
+such structures (a MindIR tuple).  GraphCell returns tuples shaped by it."""
+
+
+def _drop_monads(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return tuple(_drop_monads(v) for v in value if v is not MONAD and v is not None)
+    return value
+
+
+def _structure(value: Any, indices) -> Any:
+    if isinstance(value, tuple):
+        return [_structure(v, indices) for v in value]
+    return next(indices)
 
 
 def _finish(em: Emitter, name: str, outputs: list) -> onnx.ModelProto:
     output_infos, used = [], set()
     for leaf, spec in outputs:
-        if leaf is MONAD or leaf is None:
-            continue
         tensor = em.tensor(leaf) if not isinstance(leaf, str) else leaf
         # Outputs must be distinct node outputs: an input, initializer or repeated value goes through Identity.
         if tensor in used or tensor in em.initializers or any(i.name == tensor for i in em.inputs):
