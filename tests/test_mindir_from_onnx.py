@@ -118,3 +118,8 @@ def test_identity_and_constants_fold_into_parameters():
     model = from_onnx(_model(nodes, [x], [w, shape]))
     assert [p.ref_key for p in model.graph.parameter] == ["fc.weight"]
     assert sorted(p.op_type for p in model.primitives) == ["MatMul", "Reshape"]
+
+
+def test_not_a_model():
+    with pytest.raises(TypeError, match="from_onnx expects an onnx.ModelProto, but got bytes"):
+        from_onnx(b"\x08\x07")

@@ -144,3 +144,41 @@ def test_cuda_resident_net(tmp_path):
     x._t = x._t.cuda()
     ms.onnx.export(net, x, file_name=str(tmp_path / "gd"))
     _check_outputs(_run(tmp_path / "gd.onnx", inputs), "grouped_deconv")
+
+
+def _conv_bn():
+    net = nn.SequentialCell(nn.Conv2d(3, 4, 3, has_bias=True), nn.BatchNorm2d(4), nn.ReLU())
+    net.set_train(False)
+    return net, Tensor(np.random.RandomState(0).uniform(-1, 1, (1, 3, 8, 8)).astype(np.float32))
+
+
+PARAMS = ["0.weight", "0.bias", "1.moving_mean", "1.moving_variance", "1.gamma", "1.beta"]
+
+
+def test_keep_initializers_as_inputs(tmp_path):
+    net, x = _conv_bn()
+    ms.onnx.export(net, x, file_name=str(tmp_path / "k"), keep_initializers_as_inputs=True)
+    graph = onnx.load(str(tmp_path / "k.onnx")).graph
+    assert [i.name for i in graph.input] == ["input_data"] + PARAMS
+    assert sorted(t.name for t in graph.initializer) == sorted(PARAMS)
+
+
+def test_export_params_false_makes_parameters_inputs(tmp_path):
+    net, x = _conv_bn()
+    ms.onnx.export(net, x, file_name=str(tmp_path / "p"), export_params=False)
+    graph = onnx.load(str(tmp_path / "p.onnx")).graph
+    assert sorted(i.name for i in graph.input) == sorted(["input_data"] + PARAMS) and not graph.initializer
+    assert [n.op_type for n in graph.node] == ["Conv", "BatchNormalization", "Relu"]
+    feeds = {"input_data": x.asnumpy(), **{name: p.asnumpy() for name, p in net.parameters_and_names()}}
+    got = ort.InferenceSession(str(tmp_path / "p.onnx")).run(None, feeds)[0]
+    np.testing.assert_allclose(got, net(x).asnumpy(), rtol=1e-5, atol=1e-5)
+
+
+def test_dynamic_axes(tmp_path):
+    net, x = _conv_bn()
+    ms.onnx.export(net, x, file_name=str(tmp_path / "d"), dynamic_axes={"input_data": {0: "batch"}})
+    session = ort.InferenceSession(str(tmp_path / "d.onnx"))
+    assert session.get_inputs()[0].shape == ["batch", 3, 8, 8]
+    batch = np.random.RandomState(1).uniform(-1, 1, (5, 3, 8, 8)).astype(np.float32)
+    np.testing.assert_allclose(session.run(None, {"input_data": batch})[0], net(Tensor(batch)).asnumpy(),
+                               rtol=1e-5, atol=1e-5)

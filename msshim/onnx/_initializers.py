@@ -44,13 +44,16 @@ def restore_parameters(model: onnx.ModelProto, parameter_names: Iterable[str]) -
 
 
 def _drop_noop_casts(graph: onnx.GraphProto, nodes: list, initializers: dict) -> None:
+    """Casts of an initializer or a graph input (parameters with export_params=False) to its own type."""
+    types = {name: t.data_type for name, t in initializers.items()}
+    types.update({i.name: i.type.tensor_type.elem_type for i in graph.input if i.name not in types})
     rename: dict[str, str] = {}
     result = []
     for node in nodes:
         source = node.input[0] if node.input else ""
-        if node.op_type == "Cast" and source in initializers:
+        if node.op_type == "Cast" and source in types:
             to = next((a.i for a in node.attribute if a.name == "to"), None)
-            if to == initializers[source].data_type:
+            if to == types[source]:
                 rename[node.output[0]] = source
                 continue
         result.append(node)

@@ -176,6 +176,8 @@ def from_onnx(model: onnx.ModelProto, graph_name: str | None = None):
     """Translate ``model`` into a ``mind_ir.ModelProto`` that MindSpore 2.10 loads with ``mindspore.load``."""
     from msshim.train._mindir.onnx_translators import TRANSLATORS
 
+    if not isinstance(model, onnx.ModelProto):
+        raise TypeError(f"from_onnx expects an onnx.ModelProto, but got {type(model).__name__}.")
     inferred, folded = _static_graph(model)
     b = MindIRBuilder(_graph_name(model, graph_name))
     ctx = OnnxContext(inferred, b, folded)
