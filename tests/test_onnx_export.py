@@ -144,6 +144,9 @@ def test_cuda_resident_net(tmp_path):
     x._t = x._t.cuda()
     ms.onnx.export(net, x, file_name=str(tmp_path / "gd"))
     _check_outputs(_run(tmp_path / "gd.onnx", inputs), "grouped_deconv")
+    ms.onnx.export(net, inputs[0], file_name=str(tmp_path / "cpu_input"))  # a host array: moved to the net
+    _check_outputs(_run(tmp_path / "cpu_input.onnx", inputs), "grouped_deconv")
+    assert next(net.parameters()).device.type == "cuda"
 
 
 def _conv_bn():

@@ -49,10 +49,15 @@ def _net_size_kb(net) -> float:
     return sum(t.numel() * t.element_size() for t in net.state_dict().values()) / 1024
 
 
-def _torch_inputs(inputs) -> tuple:
+def _torch_inputs(net, inputs) -> tuple:
+    """torch tensors on the net's device (a CUDA-resident net traces with CUDA inputs)."""
     from msshim.common._convert import to_torch_tree
 
-    return tuple(to_torch_tree(x) for x in inputs)
+    first = next(iter(net.parameters()), None)
+    args = tuple(to_torch_tree(x) for x in inputs)
+    if first is None:
+        return args
+    return tuple(a.to(first.device) if isinstance(a, torch.Tensor) else a for a in args)
 
 
 def _default_input_names(net, args: tuple) -> list:
@@ -137,7 +142,7 @@ def export(net, *inputs, file_name, input_names=None, output_names=None, export_
     net.set_train(False)
     try:
         external = _net_size_kb(net) > PROTO_LIMIT_SIZE
-        args = _torch_inputs(inputs)
+        args = _torch_inputs(net, inputs)
         names = input_names or _default_input_names(net, args)
         abs_file_name = os.path.abspath(file_name)
         if not abs_file_name.endswith(".onnx"):
