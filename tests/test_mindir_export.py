@@ -347,3 +347,24 @@ def test_export_from_cuda_resident_net(make_mindir, tmp_path):
     # the same bytes as the CPU export that MindSpore ran
     assert _sha(tmp_path / "basic_block.mindir") == str(ran["sha256"])
     assert torch.cuda.is_available()
+
+
+# --------------------------------------------------------------------------------------- parameter names
+def _recorded_names():
+    with open(MINDIR / "export_names.json") as f:
+        return json.load(f)
+
+
+@pytest.mark.parametrize("case", sorted(_recorded_names()))
+def test_parameter_names_and_order_match_mindspore(case, tmp_path):
+    """Parameter.name, not the attribute path: explicit names ('kk', 'top_weight'), update_parameters_name
+    prefixes, shared cells/parameters; order of first use, unused parameters left out (MindSpore's files)."""
+    import nets
+
+    record = _recorded_names()[case]
+    builders = {"inner": nets.Inner, "outer": nets.Outer, "renamed": nets._renamed, "shared": nets.Shared}
+    net = builders[case]()
+    ms.export(net, Tensor(np.ones(record["input_shape"], np.float32)), file_name=str(tmp_path / case),
+              file_format="MINDIR")
+    model = _model(tmp_path / (case + ".mindir"))
+    assert [p.ref_key for p in model.graph.parameter] == record["params"]

@@ -88,9 +88,11 @@ class UnsupportedOpsError(RuntimeError):
 
 
 class _Translator:
-    def __init__(self, ep: torch.export.ExportedProgram, builder: MindIRBuilder):
+    def __init__(self, ep: torch.export.ExportedProgram, builder: MindIRBuilder,
+                 mindspore_names: dict[str, str] | None = None):
         self.ep = ep
         self.b = builder
+        self.mindspore_names = mindspore_names or {}  # torch attribute path -> Parameter.name
         self.env: dict[torch.fx.Node, Any] = {}
         self._written: dict[int, tuple[Any, str]] = {}
 
@@ -150,7 +152,7 @@ class _Translator:
         for node in placeholders:
             if node.name in to_param:
                 name = to_param[node.name]
-                self.env[node] = _Param(name, state[name], True)
+                self.env[node] = _Param(self.mindspore_names.get(name, name), state[name], True)
             elif node.name in to_buffer:
                 name = to_buffer[node.name]
                 tensor = state[name] if name in state else constants[name]
@@ -764,11 +766,21 @@ def trace(net, inputs: tuple[torch.Tensor, ...]) -> torch.export.ExportedProgram
         net.train(training)
 
 
+def mindspore_parameter_names(net) -> dict[str, str]:
+    """torch attribute path (what torch.export reports) -> MindSpore ``Parameter.name`` (what MindSpore writes,
+    e.g. an explicit ``Parameter(..., name='kk')``, ``update_parameters_name`` prefixes, a shared parameter's
+    first name)."""
+    names = {}
+    if hasattr(net, "parameters_and_names"):
+        names = {id(p._t): p.name for _, p in net.parameters_and_names()}
+    return {path: names.get(id(tp), path) for path, tp in net.named_parameters(remove_duplicate=False)}
+
+
 def build_model(net, inputs: tuple[torch.Tensor, ...]):
     """The ``mind_ir.ModelProto`` of ``net`` applied to ``inputs`` (torch tensors)."""
     ep = trace(net, inputs)
     builder = MindIRBuilder(graph_name(net))
-    translator = _Translator(ep, builder)
+    translator = _Translator(ep, builder, mindspore_parameter_names(net))
     values, types = translator.run(construct_arg_names(net, len(inputs)))
     builder.set_outputs(values, types)
     return builder.finish()
