@@ -208,3 +208,14 @@ def constant_pad_nd(em, call: Call):
     dt = em.dtype(x)
     fill = em.const(np.asarray(0 if value is None else value).astype(dt))
     return em.op("Pad", [x, em.const(begins + ends, np.int64), fill], mode="constant")
+
+
+@translator("Slice")
+def slice_(em, call: Call):
+    """``Slice(x, begin, size)`` (size -1 = to the end)."""
+    x = em.tensor(call.args[0])
+    begin = list(as_int_tuple(call.arg(1, "begin")))
+    size = list(as_int_tuple(call.arg(2, "size")))
+    ends = [_INT_MAX if s == -1 else b + s for b, s in zip(begin, size)]
+    return em.op("Slice", [x, em.const(begin, np.int64), em.const(ends, np.int64),
+                           em.const(list(range(len(begin))), np.int64)])

@@ -17,7 +17,7 @@ from .registry import Call, Const, TranslateError, as_int_tuple, translator
 _UNARY = {
     "ReLU": "Relu", "Sigmoid": "Sigmoid", "Tanh": "Tanh", "Exp": "Exp", "Erf": "Erf",
     "Sqrt": "Sqrt", "Neg": "Neg", "Abs": "Abs", "Reciprocal": "Reciprocal", "Floor": "Floor", "Ceil": "Ceil",
-    "Sin": "Sin", "Cos": "Cos", "Round": "Round", "Sign": "Sign", "Softplus": "Softplus",
+    "Sin": "Sin", "Cos": "Cos", "Sign": "Sign", "Softplus": "Softplus",
     "LogicalNot": "Not", "HSwish": "HardSwish", "IsNan": "IsNaN", "Asin": "Asin", "Acos": "Acos",
     "Atan": "Atan", "Sinh": "Sinh", "Cosh": "Cosh", "Tan": "Tan", "Softsign": "Softsign",
 }
@@ -328,3 +328,42 @@ def log(em, call: Call):
     if base > 0 and base != math.e:
         out = em.op("Div", [out, em.const(math.log(base), dt)])
     return out
+
+
+def _trunc(em, q: str) -> str:
+    """Round toward zero (ONNX has no Trunc): sign(q) * floor(|q|)."""
+    return em.op("Mul", [em.op("Sign", [q]), em.op("Floor", [em.op("Abs", [q])])])
+
+
+@translator("DivMod")
+def div_mod(em, call: Call):
+    """``DivMod(x, y, rounding_mode)``: None = true division, 1 = "trunc", 2 = "floor" (2.10's enum)."""
+    a, b = _operands(em, call)
+    mode = call.arg(2, "rounding_mode", None)
+    if mode in ("trunc",):
+        mode = 1
+    elif mode in ("floor",):
+        mode = 2
+    if em.dtype(a).kind != "f":
+        if mode == 1:
+            return em.op("Div", [a, b])  # ONNX integer Div truncates
+        q = em.op("Div", [em.op("Cast", [a], to=1), em.op("Cast", [b], to=1)])
+        q = em.op("Floor", [q]) if mode == 2 else q
+        return em.op("Cast", [q], to=_onnx_code(em, a)) if mode == 2 else q
+    q = em.op("Div", [a, b])
+    if mode == 1:
+        return _trunc(em, q)
+    if mode == 2:
+        return em.op("Floor", [q])
+    return q
+
+
+@translator("Round")
+def round_(em, call: Call):
+    """``Round(x, decimals=0)``: half to even, as MindSpore and ONNX round."""
+    x = em.tensor(call.args[0])
+    decimals = int(call.arg(1, "decimals", 0) or 0)
+    if decimals == 0:
+        return em.op("Round", [x])
+    scale = em.const(10.0 ** decimals, em.dtype(x))
+    return em.op("Div", [em.op("Round", [em.op("Mul", [x, scale])]), scale])
