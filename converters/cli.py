@@ -34,7 +34,8 @@ def _convert_graph(args: argparse.Namespace) -> int:
     pair = (graph_format(args.src), graph_format(args.dst))
     try:
         if pair == ("mindir", "onnx"):
-            model = mindir_to_onnx(args.src, args.dst, dec_key=_key(args.dec_key), dec_mode=args.dec_mode)
+            model = mindir_to_onnx(args.src, args.dst, dec_key=_key(args.dec_key), dec_mode=args.dec_mode,
+                                   float32=args.float32)
             written = f"{len(model.graph.node)} ONNX nodes, {len(model.graph.initializer)} initializers"
         elif pair == ("onnx", "mindir"):
             paths = onnx_to_mindir(args.src, args.dst, enc_key=_key(args.enc_key), enc_mode=args.enc_mode)
@@ -129,6 +130,9 @@ def register_convert(subparsers) -> None:
     _dec_args(p)
     p.add_argument("--enc-key", help="encrypt the .ckpt or .mindir output with this key (text, its UTF-8 bytes)")
     p.add_argument("--enc-mode", default="AES-GCM", choices=["AES-GCM", "AES-CBC", "SM4-CBC"])
+    p.add_argument("--float32", action="store_true",
+                   help=".mindir -> .onnx: compute float16/bfloat16/float64 graphs in float32 (onnxruntime's CPU "
+                        "provider has no bfloat16 kernels)")
     p.set_defaults(func=_convert)
 
 

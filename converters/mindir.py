@@ -31,13 +31,19 @@ def _read_mindir(src: str, dec_key: bytes | None, dec_mode: str):
     return read_model(src, dec_key=dec_key, dec_mode=dec_mode)
 
 
-def mindir_to_onnx(src, dst, *, dec_key: bytes | None = None, dec_mode: str = "AES-GCM"):
-    """Write MindIR ``src`` as the ONNX model ``dst``; returns the ONNX ModelProto."""
+def mindir_to_onnx(src, dst, *, dec_key: bytes | None = None, dec_mode: str = "AES-GCM", float32: bool = False):
+    """Write MindIR ``src`` as the ONNX model ``dst``; returns the ONNX ModelProto.
+
+    Dtypes are kept (a bfloat16 MindIR gives a bfloat16 ONNX model, which onnxruntime's CPU provider cannot
+    run); ``float32`` computes float16/bfloat16/float64 graphs in float32 instead, as ``nn.GraphCell`` does."""
     from msshim.onnx.onnx_export import save_onnx
     from msshim.train._mindir.to_onnx import to_onnx
+    from msshim.train._mindir.to_onnx.lower_float import lower_to_float32
 
     src, dst = os.fspath(src), os.fspath(dst)
     model = to_onnx(_read_mindir(src, dec_key, dec_mode))
+    if float32:
+        model = lower_to_float32(model)[0]
     dst = os.path.abspath(dst)
     os.makedirs(os.path.dirname(dst), exist_ok=True)
     save_onnx(model, dst, external=model.ByteSize() > ONNX_LIMIT)

@@ -181,3 +181,17 @@ def test_inspect_subprocess():
     assert r.returncode == 0, r.stderr
     assert re.search(r"^  ids\s+2x5\s+Int32$", r.stdout, re.M)
     assert re.search(r"^  embedding\.embedding_table\s+20x8\s+Float32\s+640$", r.stdout, re.M)
+
+
+def test_mindir_to_onnx_bfloat16_kept_or_float32(tmp_path, samples):
+    import onnx
+
+    kept, lowered = tmp_path / "k.onnx", tmp_path / "f.onnx"
+    assert main(["convert", str(samples / "dense_bf16.mindir"), str(kept)]) == 0
+    assert {t.data_type for t in onnx.load(str(kept)).graph.initializer} == {onnx.TensorProto.BFLOAT16}
+    assert main(["convert", str(samples / "dense_bf16.mindir"), str(lowered), "--float32"]) == 0
+    model = onnx.load(str(lowered))
+    assert {t.data_type for t in model.graph.initializer} == {onnx.TensorProto.FLOAT}
+    session = ort.InferenceSession(str(lowered), providers=["CPUExecutionProvider"])
+    shape = [int(d) for d in session.get_inputs()[0].shape]
+    assert session.run(None, {session.get_inputs()[0].name: np.ones(shape, np.float32)})[0].shape == (1, 3)
