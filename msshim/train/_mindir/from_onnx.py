@@ -27,7 +27,8 @@ class Unsupported(Exception):
 class OnnxContext:
     """What translators see: the builder, and value lookup by ONNX name."""
 
-    def __init__(self, model: onnx.ModelProto, builder: MindIRBuilder | None, folded: frozenset = frozenset()):
+    def __init__(self, model: onnx.ModelProto, builder: MindIRBuilder | None, folded: frozenset = frozenset(),
+                 weights: tuple = ()):
         self.b = builder
         self.opset = next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), 11)
         self.values: dict[str, str] = {}
@@ -37,7 +38,7 @@ class OnnxContext:
         self.dtypes: dict[str, np.dtype] = {}
         for info in list(model.graph.value_info) + list(model.graph.input) + list(model.graph.output):
             _record_type(self, info)
-        for init in model.graph.initializer:
+        for init in list(model.graph.initializer) + list(weights):
             array = numpy_helper.to_array(init)
             if np.issubdtype(array.dtype, np.floating) and array.ndim >= 1 and init.name not in folded:
                 self.params[init.name] = array
@@ -133,6 +134,29 @@ def _infer(model: onnx.ModelProto) -> onnx.ModelProto:
         return model
 
 
+_FLOAT_CODES = {onnx.TensorProto.FLOAT, onnx.TensorProto.FLOAT16, onnx.TensorProto.DOUBLE,
+                onnx.TensorProto.BFLOAT16}
+
+
+def _skeleton(model: onnx.ModelProto) -> tuple[onnx.ModelProto, tuple]:
+    """The model without its weights (floating initializers with dimensions, the future parameters), which
+    become typed graph inputs instead: shape inference and folding then never copy or serialise the weights
+    (a model over 2 GiB cannot be serialised for ONNX shape inference at all).  Returns it and the weights."""
+    graph = model.graph
+    weights = tuple(t for t in graph.initializer if t.data_type in _FLOAT_CODES and len(t.dims) >= 1)
+    names = {i.name for i in graph.input}
+    inputs = list(graph.input) + [onnx.helper.make_tensor_value_info(t.name, t.data_type, list(t.dims))
+                                  for t in weights if t.name not in names]
+    weight_names = {t.name for t in weights}
+    skeleton = onnx.helper.make_model(
+        onnx.helper.make_graph(list(graph.node), graph.name, inputs, list(graph.output),
+                               initializer=[t for t in graph.initializer if t.name not in weight_names],
+                               value_info=list(graph.value_info)),
+        opset_imports=list(model.opset_import), ir_version=model.ir_version)
+    skeleton.functions.extend(model.functions)
+    return skeleton, weights
+
+
 def _static_graph(model: onnx.ModelProto, rounds: int = 8) -> tuple[onnx.ModelProto, frozenset]:
     """Shape inference and constant folding to a fixed point; returns the model and the names of the
     initializers that hold folded constants (not parameters).
@@ -178,9 +202,10 @@ def from_onnx(model: onnx.ModelProto, graph_name: str | None = None):
 
     if not isinstance(model, onnx.ModelProto):
         raise TypeError(f"from_onnx expects an onnx.ModelProto, but got {type(model).__name__}.")
-    inferred, folded = _static_graph(model)
+    skeleton, weights = _skeleton(model)
+    inferred, folded = _static_graph(skeleton)
     b = MindIRBuilder(_graph_name(model, graph_name))
-    ctx = OnnxContext(inferred, b, folded)
+    ctx = OnnxContext(inferred, b, folded, weights)
     initializers = {t.name for t in model.graph.initializer}
     for value in model.graph.input:
         if value.name in initializers:
