@@ -123,6 +123,14 @@ class Emitter:
         self.nodes.append(helper.make_node(op_type, list(inputs), names, name=self.fresh("n"), **attrs))
         return names[0] if len(names) == 1 else names
 
+    def producer(self, name: str) -> onnx.NodeProto | None:
+        """The node that outputs ``name`` (looked for among the latest nodes, where a BiasAdd finds its
+        MatMul/Conv)."""
+        for node in reversed(self.nodes[-8:]):
+            if name in node.output:
+                return node
+        return None
+
     # ------------------------------------------------------------------------------------ type info
     def record(self, name: str, spec: TypeSpec | None) -> None:
         if spec is not None and spec.dtype is not None and name not in self.info:

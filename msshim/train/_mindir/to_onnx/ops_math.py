@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import onnx
 
 from .registry import Call, Const, TranslateError, as_int_tuple, translator
 
@@ -248,12 +249,35 @@ def channel_axis_shape(rank: int) -> list[int]:
     return [-1] + [1] * (rank - 2)
 
 
+def _fused_bias(em, x: str, b: str, rank: int, fmt) -> str | None:
+    """Gemm(x, w) + bias -> Gemm(x, w, bias); Conv(x, w) + bias -> Conv(x, w, bias) (NCHW): one kernel instead of
+    two.  The producer is re-emitted with the bias, so a pre-bias value used elsewhere stays correct (the
+    original node is pruned when nothing else reads it)."""
+    node = em.producer(x)
+    if node is None or len(node.input) != 2 or len(node.output) != 1 or em.shape(b) is None or len(em.shape(b)) != 1:
+        return None
+    if node.op_type == "Gemm" and rank == 2:
+        pass
+    elif node.op_type in ("Conv", "ConvTranspose") and fmt in (0, "NCHW") and rank >= 3:
+        pass
+    else:
+        return None
+    if em.dtype(b) != em.dtype(x):
+        return None
+    attrs = {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
+    attrs = {k: (v.decode() if isinstance(v, bytes) else v) for k, v in attrs.items()}
+    return em.op(node.op_type, [node.input[0], node.input[1], b], **attrs)
+
+
 @translator("BiasAdd")
 def bias_add(em, call: Call):
     """``BiasAdd(x, b, data_format)``: bias on the channel axis (1 for NCHW/NCDHW, last for NHWC)."""
     x, b = em.tensor(call.args[0]), em.tensor(call.args[1])
     fmt = call.arg(2, ("data_format", "format"), 0)
     rank = em.rank(x)
+    fused = _fused_bias(em, x, b, rank, fmt)
+    if fused is not None:
+        return fused
     if fmt in (1, "NHWC") or rank <= 2:
         return em.op("Add", [x, b])
     return em.op("Add", [x, em.op("Reshape", [b, em.const(channel_axis_shape(rank), np.int64)])])
