@@ -195,3 +195,30 @@ def test_mindir_to_onnx_bfloat16_kept_or_float32(tmp_path, samples):
     session = ort.InferenceSession(str(lowered), providers=["CPUExecutionProvider"])
     shape = [int(d) for d in session.get_inputs()[0].shape]
     assert session.run(None, {session.get_inputs()[0].name: np.ones(shape, np.float32)})[0].shape == (1, 3)
+
+
+def test_garbage_mindir(tmp_path, capsys):
+    """MindSpore's own message for a file that is not MindIR; nothing written."""
+    bad = tmp_path / "bad.mindir"
+    bad.write_bytes((MINDIR / "ms" / "lenet5.mindir").read_bytes()[:1000])
+    assert main(["convert", str(bad), str(tmp_path / "bad.onnx")]) == 1
+    assert capsys.readouterr().err == "msshim convert: error: Load MindIR failed.\n"
+    assert main(["inspect", str(bad)]) == 1
+    assert capsys.readouterr().err == "msshim inspect: error: Load MindIR failed.\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.mindir"]
+
+
+def test_unsupported_onnx_reports_every_operator(tmp_path, capsys):
+    from onnx import TensorProto, helper
+
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4])
+    graph = helper.make_graph([helper.make_node("Hardmax", ["x"], ["h"]), helper.make_node("Round", ["h"], ["y"])],
+                              "g", [x], [y])
+    src = tmp_path / "u.onnx"
+    src.write_bytes(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]).SerializeToString())
+    assert main(["convert", str(src), str(tmp_path / "u.mindir")]) == 1
+    err = capsys.readouterr().err
+    assert "unsupported operators: Hardmax (1 node" in err
+    assert "Round (1 node" in err  # reported although it only sees Hardmax's (untranslated) output
+    assert not (tmp_path / "u.mindir").exists()

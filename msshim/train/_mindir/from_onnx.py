@@ -217,8 +217,10 @@ def from_onnx(model: onnx.ModelProto, graph_name: str | None = None):
     problems: dict[str, list[str]] = {}
     poisoned: set[str] = set()
     for node in inferred.graph.node:
-        if any(n in poisoned for n in node.input):
+        if any(n in poisoned for n in node.input):  # downstream of a failure: only a missing op is news
             poisoned.update(node.output)
+            if node.op_type not in TRANSLATORS or node.domain not in ("", "ai.onnx"):
+                problems.setdefault(node.op_type, []).append(f"{node.name or node.output[0]}: no translator")
             continue
         if _fold(ctx, node):
             continue
