@@ -306,3 +306,18 @@ def test_nested_and_single_tuple_outputs_keep_their_structure(tmp_path):
     np.testing.assert_array_equal(same.asnumpy(), x)
     single = build(False)(Tensor(x))
     assert isinstance(single, tuple) and len(single) == 1
+
+
+def test_weights_changed_repeatedly_are_always_current():
+    """After the first rebuild the parameters are fed per call: every later change is seen at once."""
+    graph = ms.load(str(MS / "lenet5.mindir"))
+    cell = nn.GraphCell(graph)
+    x = Tensor(np.load(MS / "lenet5.npz")["x0"])
+    bias = cell.parameters_dict()["fc3.bias"]
+    base = cell(x).asnumpy() - graph.parameters["fc3.bias"]
+    for step in range(4):
+        bias.set_data(Tensor(np.full(10, step, np.float32)))
+        np.testing.assert_allclose(cell(x).asnumpy(), base + step, rtol=1e-5, atol=1e-4)
+    weight = cell.parameters_dict()["fc3.weight"]
+    weight.set_data(Tensor(np.zeros((10, 84), np.float32)))
+    np.testing.assert_array_equal(cell(x).asnumpy(), np.full((2, 10), 3, np.float32))

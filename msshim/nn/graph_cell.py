@@ -11,7 +11,9 @@ is MindSpore's RuntimeError.
 msshim translates the graph to ONNX once (msshim.train._mindir.to_onnx) and keeps one onnxruntime session with
 the parameters as initializers, so onnxruntime pre-packs the weights.  A parameter changed afterwards
 (``set_data``, an optimizer) bumps its torch version counter; the next call then rebuilds the session with the
-current values overriding those initializers (``SessionOptions.add_initializer``).  Providers: CUDA when
+current values overriding those initializers (``SessionOptions.add_initializer``, ~1-4 ms for LeNet5/the MLP);
+from the second change on the parameters become graph inputs fed from the torch tensors on every call
+(zero-copy, a few µs per call more than baked weights).  Providers: CUDA when
 ``device_target`` is "GPU" and onnxruntime offers it, else CPU.  float16/bfloat16/float64 graphs run natively
 where onnxruntime has kernels, else in float32 (see to_onnx/lower_float.py) with the I/O converted.
 """
@@ -108,6 +110,7 @@ class GraphCell(Cell):
             self.insert_param_to_cell(name, param, check_name_contain_dot=False)
             tps.append(param._t)
         object.__setattr__(self, "_tps", tps)
+        object.__setattr__(self, "_param_feed", [])  # (name, torch tensor) fed per call once weights keep changing
         object.__setattr__(self, "_overridden", {name for name in params_init if name in graph.parameters})
         self._prepare()
 
@@ -210,8 +213,37 @@ class GraphCell(Cell):
         object.__setattr__(self, "_lowered_bytes", lowered.SerializeToString())
 
     def _refresh(self) -> None:
-        """Parameters changed since the session was built: rebuild it with their current values."""
+        """Parameters changed since the session was built: rebuild it with their current values (a few ms).
+        From the second change on (weights being trained), the parameters become graph inputs fed from the
+        torch tensors on every call instead (zero-copy views, always current, no rebuilds)."""
+        object.__setattr__(self, "_refreshes", self.__dict__.get("_refreshes", 0) + 1)
+        if self._refreshes >= 2:
+            self._feed_parameters()
+            return
         object.__setattr__(self, "_overridden", set(self.graph.parameters))
+        self._open_session()
+
+    def _feed_parameters(self) -> None:
+        import onnx
+
+        source = onnx.ModelProto()
+        source.ParseFromString(self._lowered_bytes if self._lowered else self._model_bytes)
+        names = set(self.graph.parameters)
+        graph = source.graph
+        kept = [t for t in graph.initializer if t.name not in names]
+        for t in graph.initializer:
+            if t.name in names:
+                graph.input.append(onnx.helper.make_tensor_value_info(t.name, t.data_type, list(t.dims)))
+        del graph.initializer[:]
+        graph.initializer.extend(kept)
+        data = source.SerializeToString()
+        if self._lowered:
+            object.__setattr__(self, "_lowered_bytes", data)
+        else:
+            object.__setattr__(self, "_model_bytes", data)
+        object.__setattr__(self, "_overridden", set())
+        object.__setattr__(self, "_param_feed", list(zip(self.graph.parameters, self._tps)))
+        object.__setattr__(self, "_tps", [])
         self._open_session()
 
     # -------------------------------------------------------------------------------------------- calls
@@ -239,6 +271,8 @@ class GraphCell(Cell):
                 feed[name] = _numpy_of(t, self._lowered)
             else:
                 feed[name] = t.numpy()
+        for name, tp in self._param_feed:
+            feed[name] = _numpy_of(tp, self._lowered)
         try:
             outs = self._run(self._output_names, feed, None)
         except Exception as e:
