@@ -315,6 +315,7 @@ def _pool(ctx, node, emit, pad_value: float | None):
     pairs = _spatial_pads(attrs, in_hw, kernel, strides, [1, 1])
     out_hw = _out_shape(ctx, node)[2:]
     # ceil_mode: the windows past the end read padding (-inf for max): make it explicit end padding.
+    explicit = pairs
     pairs = [(b, max((o - 1) * s + k - h - b, e)) for (b, e), o, s, k, h in zip(pairs, out_hw, strides, kernel,
                                                                                   in_hw)]
     if not any(_flat(pairs)):
@@ -323,8 +324,10 @@ def _pool(ctx, node, emit, pad_value: float | None):
     if _flat(pairs) == tuple(same) and list(out_hw) == [math.ceil(h / s) for h, s in zip(in_hw, strides)]:
         if pad_value is not None or not attrs.get("count_include_pad", 0):
             return emit(ctx.b, ctx.tensor(x), kernel, strides, "SAME")
-    if pad_value is None:
-        raise Unsupported("padded average pooling")
+    if pad_value is None:  # average: zero padding is exact when the padding counts and ceil_mode adds none
+        if not attrs.get("count_include_pad", 0) or pairs != explicit:
+            raise Unsupported("average pooling with padding excluded from the count")
+        pad_value = 0.0
     padded = P.constant_pad_nd(ctx.b, ctx.tensor(x), _flat(reversed(pairs)), pad_value)
     return emit(ctx.b, padded, kernel, strides, "VALID")
 
