@@ -258,3 +258,21 @@ def test_reference_samples_load(samples):
 def test_primitives_listed():
     assert ms.load(str(MS / "lenet5.mindir")).primitives() == [
         "Load", "Conv2D", "ReLU", "MaxPool", "Flatten", "MatMul", "BiasAdd", "MakeTuple", "UpdateState", "Depend"]
+
+
+@pytest.mark.parametrize("damage", ["short_raw_data", "unknown_data_type"])
+def test_inconsistent_parameter_fails_like_mindspore(tmp_path, damage):
+    from msshim._proto import mind_ir_pb2 as pb
+
+    model = pb.ModelProto()
+    model.ParseFromString((MS / "lenet5.mindir").read_bytes())
+    param = model.graph.parameter[0]
+    if damage == "short_raw_data":
+        param.raw_data = param.raw_data[:-4]
+    else:
+        param.data_type = 99
+    path = tmp_path / f"{damage}.mindir"
+    path.write_bytes(model.SerializeToString())
+    with pytest.raises(RuntimeError) as e:
+        ms.load(str(path))
+    assert str(e.value) == LOAD_FAILED

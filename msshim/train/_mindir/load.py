@@ -12,7 +12,7 @@ from collections import OrderedDict
 import numpy as np
 
 from msshim._proto import mind_ir_pb2
-from msshim.train._mindir.reader import check_load_args, read_model
+from msshim.train._mindir.reader import LOAD_FAILED, check_load_args, read_model
 from msshim.train._mindir.to_onnx.translate import primitives_used
 from msshim.train._mindir.to_onnx.values import TypeSpec, parameter_name, tensor_array, tensor_spec
 
@@ -78,4 +78,7 @@ def load(file_name, **kwargs) -> MindIRGraph:
         model = read_model(file_name, dec_key=dec_key, dec_mode=kwargs.get("dec_mode", "AES-GCM"))
     else:
         model = read_model(file_name)
-    return MindIRGraph(model, file_name)
+    try:
+        return MindIRGraph(model, file_name)
+    except ValueError:  # a parameter whose bytes do not fit its dims / an unknown data type: MindSpore fails too
+        raise RuntimeError(LOAD_FAILED) from None
