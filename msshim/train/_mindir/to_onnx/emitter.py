@@ -37,6 +37,15 @@ except ImportError:  # pragma: no cover - ml_dtypes is a dependency
 _NUMPY_OF_ONNX = {v: k for k, v in _ONNX_OF_NUMPY.items()}
 
 
+_SAME_AS_FIRST = {
+    "Relu", "Sigmoid", "Tanh", "Exp", "Log", "Erf", "Sqrt", "Neg", "Abs", "Reciprocal", "Floor", "Ceil", "Sin",
+    "Cos", "Round", "Sign", "Softplus", "Softsign", "HardSwish", "HardSigmoid", "Softmax", "LogSoftmax",
+    "LeakyRelu", "Elu", "Clip", "Identity", "BatchNormalization", "InstanceNormalization", "PRelu",
+}
+_COMPARE = {"Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual"}
+_BROADCAST = {"Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Mod"} | _COMPARE
+
+
 def onnx_dtype(dtype) -> int:
     try:
         return _ONNX_OF_NUMPY[np.dtype(dtype)]
@@ -68,6 +77,7 @@ class Emitter:
         self.info: dict[str, TypeSpec] = {}
         self._count = 0
         self._const_cache: dict[tuple, str] = {}
+        self._inferred_upto = 0  # nodes before this index have been through shape inference
 
     # ---------------------------------------------------------------------------------------- names
     def fresh(self, hint: str = "t") -> str:
@@ -121,7 +131,24 @@ class Emitter:
         names = [self.fresh(op_type.lower()) for _ in range(outputs)] if isinstance(outputs, int) else list(outputs)
         attrs = {k: v for k, v in attrs.items() if v is not None}
         self.nodes.append(helper.make_node(op_type, list(inputs), names, name=self.fresh("n"), **attrs))
+        self._propagate(op_type, list(inputs), names[0])
         return names[0] if len(names) == 1 else names
+
+    def _propagate(self, op_type: str, inputs: list[str], out: str) -> None:
+        """Type/shape of elementwise results from their inputs, so that shape inference (a whole-graph pass)
+        is rarely needed."""
+        if op_type in _SAME_AS_FIRST and inputs and inputs[0] in self.info:
+            self.info[out] = self.info[inputs[0]]
+        elif op_type in _BROADCAST and len(inputs) == 2 and all(i in self.info for i in inputs):
+            a, b = self.info[inputs[0]], self.info[inputs[1]]
+            if a.shape is None or b.shape is None or None in a.shape or None in b.shape:
+                return
+            try:
+                shape = np.broadcast_shapes(a.shape, b.shape)
+            except ValueError:
+                return
+            dtype = np.dtype(np.bool_) if op_type in _COMPARE else a.dtype
+            self.info[out] = TypeSpec(tuple(shape), dtype)
 
     def producer(self, name: str) -> onnx.NodeProto | None:
         """The node that outputs ``name`` (looked for among the latest nodes, where a BiasAdd finds its
@@ -159,15 +186,32 @@ class Emitter:
         return self.info.get(name)
 
     def _infer(self) -> None:
-        """Runs ONNX shape inference over the graph built so far and records what it finds."""
-        inputs = list(self.inputs)
-        inits = []
-        for name, proto in self.initializers.items():
+        """Runs ONNX shape inference over the nodes added since the last run (their inputs typed from what is
+        known; the whole graph when something is missing) and records what it finds."""
+        nodes = self.nodes[self._inferred_upto:]
+        produced = {o for n in nodes for o in n.output}
+        needed = {i for n in nodes for i in n.input if i and i not in produced}
+        if not nodes or not all(i in self.info or i in self.initializers for i in needed):
+            nodes, needed = self.nodes, None
+        inputs, inits = [], []
+        if needed is None:
+            inputs = list(self.inputs)
+            names = self.initializers
+        else:
+            names = [n for n in needed if n in self.initializers]
+            for name in needed:
+                if name not in self.initializers:
+                    spec = self.info[name]
+                    dims = None if spec.shape is None else list(spec.shape)
+                    inputs.append(helper.make_tensor_value_info(name, onnx_dtype(spec.dtype), dims))
+        for name in names:
+            proto = self.initializers[name]
             if name in self.small_constants:
                 inits.append(proto)
             else:
                 inputs.append(helper.make_tensor_value_info(name, proto.data_type, list(proto.dims)))
-        graph = helper.make_graph(self.nodes, "infer", inputs, [], inits)
+        self._inferred_upto = len(self.nodes)
+        graph = helper.make_graph(nodes, "infer", inputs, [], inits)
         model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)])
         try:
             inferred = onnx.shape_inference.infer_shapes(model, strict_mode=False, data_prop=True)
