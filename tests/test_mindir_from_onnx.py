@@ -40,7 +40,7 @@ def _convert(case):
 def test_mindspore_runs_the_converted_file(samples, case):
     recorded = np.load(MINDIR / "from_onnx" / f"{case}.npz")
     data = _convert(case).SerializeToString()
-    assert hashlib.sha256(data).hexdigest() == str(recorded["sha256"]), "the converted file changed: rerun the generator"
+    assert hashlib.sha256(data).hexdigest() == str(recorded["sha256"]), "converted file changed: rerun the generator"
     mindspore_outputs = [recorded[f"g{i}"] for i in range(len([k for k in recorded.files if k.startswith("g")]))]
     expected = GEN.reference_outputs(case)
     if expected is None:

@@ -528,6 +528,35 @@ def _split(ctx, node):
     return outputs
 
 
+@translates("Resize", "Upsample")
+def _resize(ctx, node):
+    """Nearest-neighbour upsampling by integer factors (torch's nn.Upsample / F.interpolate(mode="nearest")):
+    every pixel repeated, as Reshape -> BroadcastTo -> Reshape (exact, no interpolation primitive)."""
+    attrs = _attrs(node)
+    x = node.input[0]
+    shape, out = ctx.shape(x), _out_shape(ctx, node)
+    if attrs.get("mode", "nearest") != "nearest":
+        raise Unsupported(f"mode {attrs['mode']}")
+    # Output pixel k of factor f reads input k/f (asymmetric) or (k + 0.5)/f - 0.5 (half_pixel): pixel
+    # repetition exactly when the first is floored and the second rounded (it is never a tie).
+    mode = (attrs.get("coordinate_transformation_mode", "half_pixel"), attrs.get("nearest_mode", "round_prefer_floor"))
+    if mode not in (("asymmetric", "floor"), ("half_pixel", "round_prefer_floor"),
+                    ("half_pixel", "round_prefer_ceil"), ("pytorch_half_pixel", "round_prefer_floor"),
+                    ("pytorch_half_pixel", "round_prefer_ceil")):
+        raise Unsupported(f"coordinate_transformation_mode {mode[0]} with nearest_mode {mode[1]}")
+    factors = [o // i if i and o % i == 0 else 0 for i, o in zip(shape, out)]
+    if not all(factors) or len(shape) < 3 or factors[:2] != [1, 1]:
+        raise Unsupported(f"resize {shape} -> {out} (integer nearest upsampling of spatial axes only)")
+    expanded = list(shape[:2])
+    for size, f in zip(shape[2:], factors[2:]):
+        expanded += [size, 1]
+    y = P.reshape(ctx.b, ctx.tensor(x), expanded)
+    target = list(shape[:2])
+    for size, f in zip(shape[2:], factors[2:]):
+        target += [size, f]
+    return P.reshape(ctx.b, P.broadcast_to(ctx.b, y, target), out)
+
+
 @translates("Pad")
 def _pad(ctx, node):
     attrs = _attrs(node)
