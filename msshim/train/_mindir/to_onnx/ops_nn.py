@@ -217,6 +217,6 @@ def prelu(em, call: Call):
 
 @translator("Dropout")
 def dropout(em, call: Call):
-    """Inference Dropout: (x, mask of ones)."""
+    """Inference Dropout: (x, a mask of ones in x's dtype) — nothing is dropped outside training."""
     x = em.tensor(call.args[0])
-    return (x, em.op("Cast", [em.op("Mul", [x, em.const(0, em.dtype(x))])], to=9))
+    return (x, em.op("Add", [em.op("Mul", [x, em.const(0, em.dtype(x))]), em.const(1, em.dtype(x))]))
