@@ -43,8 +43,9 @@ def numpy_to_torch(arr: np.ndarray, copy: bool = True) -> torch.Tensor:
 
 def torch_to_numpy(t: torch.Tensor) -> np.ndarray:
     """A numpy array of ``t``; shares memory for CPU tensors (as MindSpore's ``asnumpy`` does on CPU)."""
-    t = t.detach()
-    if t.device.type != "cpu":
+    if t.requires_grad:  # detach() costs a new tensor object per call; skip it when there is no graph
+        t = t.detach()
+    if not t.is_cpu:
         t = t.cpu()
     bitcast = _BITCAST_TO_NP.get(t.dtype)
     if bitcast is not None:

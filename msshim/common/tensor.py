@@ -33,12 +33,8 @@ def _set_source(tensor, src) -> None:
     """Record how MindSpore would print ``tensor`` when it is not a plain op result: "numpy" when its memory is
     a numpy array (from_numpy, init_data: printed by numpy), or the Initializer of a
     ``Tensor(shape=..., init=...)`` not yet materialised (``str()`` is "<uninitialized>").  Plain results
-    never set the slot, so ``wrap()`` stays a single attribute store."""
-    if src is None:
-        if getattr(tensor, "_src", None) is not None:
-            del tensor._src
-    else:
-        tensor._src = src
+    hold None (set by ``wrap()``: reading a set slot is several times cheaper than missing an empty one)."""
+    tensor._src = src
 
 
 def _source(tensor):
@@ -107,8 +103,7 @@ class Tensor:
     def __init__(self, input_data=None, dtype=None, shape=None, init=None, const_arg=False, device=None):
         t, src = _convert.construct(input_data, dtype, shape, init, device)
         self._t = t
-        if src is not None:
-            _set_source(self, src)
+        self._src = src
 
     # ------------------------------------------------------------------ construction helpers
     @staticmethod
@@ -575,6 +570,7 @@ def wrap(t: torch.Tensor) -> Tensor:
     """An msshim Tensor around a torch tensor, without copying (the hot path of every op)."""
     out = _new(Tensor)
     out._t = t
+    out._src = None
     return out
 
 

@@ -138,11 +138,12 @@ class GraphCell(Cell):
                                f"onnxruntime: {', '.join(e.primitives)}.") from None
         except TranslateError as e:
             raise RuntimeError(f"For 'GraphCell', the MindIR '{graph.file_name}' cannot be run: {e}") from None
-        model = _with_free_batch(model)
         object.__setattr__(self, "_input_names", [i.name for i in model.graph.input])
         object.__setattr__(self, "_output_names", [o.name for o in model.graph.output])
         object.__setattr__(self, "_input_dtypes", [_TORCH_OF_NUMPY[spec.dtype] for _, spec in graph.inputs])
         object.__setattr__(self, "_input_ranks", [len(spec.shape) for _, spec in graph.inputs])
+        object.__setattr__(self, "_input_shapes", [torch.Size(spec.shape) for _, spec in graph.inputs])
+        object.__setattr__(self, "_free_batch", False)
         from msshim.train._mindir.to_onnx.emitter import numpy_of_onnx
 
         object.__setattr__(self, "_output_dtypes",
@@ -170,7 +171,8 @@ class GraphCell(Cell):
         options = ort.SessionOptions()
         options.log_severity_level = 3
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        options.intra_op_num_threads = 1 if self._is_small() else 0
+        # onnxruntime's default pool (one thread per physical core, spinning) measured fastest for LeNet5 at
+        # batch 1 and 32 and the tutorial MLP alike (benchmarks/bench_graph_cell.py); one thread was 1.3-1.9x slower.
         keep_alive = []
         for name, tp in zip(self.graph.parameters, self._tps):
             if name in self._overridden:
@@ -181,6 +183,8 @@ class GraphCell(Cell):
                 keep_alive.append(ort_value)
                 options.add_initializer(name, ort_value)
         data = self._lowered_bytes if self._lowered else self._model_bytes
+        if self._free_batch:
+            data = _with_free_batch(data)
         try:
             session = ort.InferenceSession(data, sess_options=options, providers=self._providers())
         except Exception as e:  # onnxruntime has no kernel for a dtype: compute in float32
@@ -198,10 +202,6 @@ class GraphCell(Cell):
         object.__setattr__(self, "_versions", list(map(_VERSION, self._tps)))
         object.__setattr__(self, "_plain_outputs", not self._lowered and all(
             o.type == _ONNX_TYPE_OF_TORCH.get(d) for o, d in zip(session.get_outputs(), self._output_dtypes)))
-
-    def _is_small(self) -> bool:
-        """Tiny graphs run fastest on one thread (no thread-pool hand-offs)."""
-        return sum(a.size for a in self.graph.parameters.values()) < 4_000_000
 
     def _lower(self) -> None:
         from msshim.train._mindir.to_onnx.lower_float import lower_to_float32
@@ -259,12 +259,16 @@ class GraphCell(Cell):
             self._refresh()
         feed = {}
         device = None
-        for name, x, dtype, rank in zip(self._input_names, inputs, self._input_dtypes, self._input_ranks):
+        for name, x, dtype, rank, shape in zip(self._input_names, inputs, self._input_dtypes, self._input_ranks,
+                                               self._input_shapes):
             if not isinstance(x, Tensor):
                 raise TypeError(f"For 'GraphCell', the input '{name}' must be a Tensor, but got {type(x)}.")
             t = x._t
             if t.dtype != dtype or t.ndim != rank:
                 self._bad_input(name, t, dtype, rank)
+            if t.shape != shape and not self._free_batch:
+                object.__setattr__(self, "_free_batch", True)
+                self._open_session()
             if t.requires_grad or not t.is_cpu or self._lowered:
                 if not t.is_cpu:
                     device = t.device
@@ -327,13 +331,15 @@ def _ms_name(dtype: torch.dtype) -> str:
     return str(from_torch(dtype))
 
 
-def _with_free_batch(model):
-    """The ONNX model with a symbolic first input dim and untyped output dims: MindSpore re-infers shapes per
-    call, so another batch size runs (where the graph has no batch-size constant baked in)."""
+def _with_free_batch(data: bytes) -> bytes:
+    """The serialized ONNX model with a symbolic first input dim and untyped output dims: MindSpore re-infers
+    shapes per call, so another batch size runs (where the graph has no batch-size constant baked in).  Used
+    from the first call with another shape on: the exported static shapes let onnxruntime plan memory and
+    layouts ahead (LeNet5 at batch 32: 0.33 ms static against 0.54 ms with a symbolic batch)."""
     import onnx
 
     out = onnx.ModelProto()
-    out.CopyFrom(model)
+    out.ParseFromString(data)
     for vi in out.graph.input:
         dims = vi.type.tensor_type.shape.dim
         if len(dims):
@@ -341,4 +347,4 @@ def _with_free_batch(model):
             dims[0].dim_param = "batch"
     for vi in out.graph.output:
         vi.type.tensor_type.ClearField("shape")
-    return out
+    return out.SerializeToString()
