@@ -38,3 +38,21 @@ def pytest_collection_modifyitems(config, items):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "cuda: needs a CUDA GPU (skipped without one)")
+
+
+def load_fixture_script(relative: str, mode: str | None = None):
+    """Import a fixture script (tests/fixtures/<relative>) by path: they are scripts run by the oracle, not a
+    package.  ``mode`` is the command-line mode for scripts that read it from ``sys.argv`` at import time."""
+    import importlib.util
+
+    path = FIXTURES / relative
+    saved = sys.argv
+    if mode is not None:
+        sys.argv = [path.name, mode]
+    try:
+        spec = importlib.util.spec_from_file_location(f"_fixture_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.argv = saved
+    return module

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import importlib.util
 import json
 import re
 import subprocess
@@ -20,7 +19,7 @@ import numpy as np
 import onnxruntime as ort
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, load_fixture_script
 from msshim.cli import main
 from msshim.train._mindir.reader import read_model
 
@@ -29,14 +28,7 @@ KEY = "0123456789abcdef"  # the key of ms/lenet5_enc.mindir and samples/lenet5_e
 NETS = ["tutorial_mlp", "lenet5", "basic_block", "embed_ln", "grouped_deconv"]
 
 
-def _generator():
-    spec = importlib.util.spec_from_file_location("_make_onnx_to_mindir", MINDIR / "make_onnx_to_mindir.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-GEN = _generator()
+GEN = load_fixture_script("mindir/make_onnx_to_mindir.py")
 
 
 def _ort(path, inputs):

@@ -5,8 +5,6 @@ use the forms msshim's writers emit: no ``shape`` attributes, no Load/UpdateStat
 AvgPool, ConstantPadND, Cast with TypeId constants."""
 from __future__ import annotations
 
-import importlib.util
-import sys
 
 import numpy as np
 import onnx
@@ -15,26 +13,13 @@ import pytest
 import mindspore as ms
 from mindspore import Tensor, nn
 
-from conftest import FIXTURES
+from conftest import FIXTURES, load_fixture_script
 
 MINDIR = FIXTURES / "mindir"
 
 
-def _module(name, argv=None):
-    saved = sys.argv
-    if argv is not None:
-        sys.argv = argv  # make_mindir.py picks its mode from argv at import time
-    try:
-        spec = importlib.util.spec_from_file_location(f"_gc_{name}", MINDIR / f"{name}.py")
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    finally:
-        sys.argv = saved
-    return module
-
-
-MAKE = _module("make_mindir", ["make_mindir.py", "msshim"])
-GEN = _module("make_onnx_to_mindir")
+MAKE = load_fixture_script("mindir/make_mindir.py", "msshim")
+GEN = load_fixture_script("mindir/make_onnx_to_mindir.py")
 
 
 def _check(out, recorded, rtol=1e-5):

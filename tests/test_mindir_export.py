@@ -24,7 +24,7 @@ from mindspore import Tensor
 from msshim._proto import mind_ir_pb2 as pb
 from msshim.train._mindir import writer
 
-from conftest import FIXTURES
+from conftest import FIXTURES, load_fixture_script
 
 MINDIR = FIXTURES / "mindir"
 CASES = ["tutorial_mlp", "lenet5", "basic_block", "embed_ln", "grouped_deconv"]
@@ -37,18 +37,7 @@ RERUN = ("re-run `venv/bin/python tests/fixtures/mindir/make_mindir.py msshim` t
 @pytest.fixture(scope="module")
 def make_mindir():
     """The fixture script as a module (its ``build(case)``: the net with the fixture weights, and inputs)."""
-    import importlib.util
-    import sys
-
-    argv = sys.argv
-    sys.argv = ["make_mindir.py", "msshim"]  # the script picks its mode from argv at import time
-    try:
-        spec = importlib.util.spec_from_file_location("make_mindir", MINDIR / "make_mindir.py")
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    finally:
-        sys.argv = argv
-    return module
+    return load_fixture_script("mindir/make_mindir.py", "msshim")
 
 
 def _sha(path) -> str:

@@ -6,7 +6,6 @@ hand-built op-coverage models)."""
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 
 import numpy as np
@@ -15,21 +14,14 @@ import onnxruntime as ort
 import pytest
 from onnx import TensorProto, helper, numpy_helper
 
-from conftest import FIXTURES
+from conftest import FIXTURES, load_fixture_script
 from msshim.train._mindir.from_onnx import from_onnx
 
 MINDIR = FIXTURES / "mindir"
 MANIFEST = json.loads((MINDIR / "manifest.json").read_text())
 
 
-def _generator():
-    spec = importlib.util.spec_from_file_location("_make_onnx_to_mindir", MINDIR / "make_onnx_to_mindir.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-GEN = _generator()
+GEN = load_fixture_script("mindir/make_onnx_to_mindir.py")
 
 
 def _convert(case):

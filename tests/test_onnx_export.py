@@ -3,7 +3,6 @@ outputs (tests/fixtures/mindir/ms/<case>.npz); initializers carry MindSpore's pa
 recorded from MindSpore); argument errors are MindSpore's (texts recorded from MindSpore 2.10)."""
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 
@@ -15,21 +14,14 @@ import pytest
 import mindspore as ms
 from mindspore import Tensor, nn
 
-from conftest import FIXTURES
+from conftest import FIXTURES, load_fixture_script
 
 MINDIR = FIXTURES / "mindir"
 CASES = ["tutorial_mlp", "lenet5", "basic_block", "embed_ln", "grouped_deconv"]
 MANIFEST = json.loads((MINDIR / "manifest.json").read_text())
 
 
-def _make_mindir():
-    spec = importlib.util.spec_from_file_location("_make_mindir_cases", MINDIR / "make_mindir.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-BUILD = _make_mindir().build
+BUILD = load_fixture_script("mindir/make_mindir.py", "msshim").build
 
 
 def _run(path, inputs):

@@ -16,28 +16,16 @@ from __future__ import annotations
 
 import inspect
 import os
-import re
 import tempfile
 import uuid
 import warnings
 
 import torch
 
+from msshim.train._mindir.export import check_file_name
+
 PROTO_LIMIT_SIZE = 1024 * 1024 * 2  # KB, MindSpore's constant: 2 GiB
 OPSET_VERSION = 17
-_FILE_NAME_REGULAR = r"^[0-9a-zA-Z@\_\-\.\:\/\\]+$"
-
-
-def _check_file_name(file_name) -> None:
-    """MindSpore's ``Validator.check_file_name_by_regular``."""
-    if not isinstance(file_name, str):
-        raise TypeError(f"The '{file_name}' must be string, but got {type(file_name)}.")
-    if file_name.endswith("\\") or file_name.endswith("/"):
-        raise ValueError(f"The '{file_name}' cannot be a directory path.")
-    if re.match(_FILE_NAME_REGULAR, file_name) is None:
-        raise ValueError(f"The '{file_name}' is illegal, it must be match regular '{_FILE_NAME_REGULAR}'.")
-
-
 def _check_isinstance(name: str, value, cls, shown: str):
     """``Validator.check_isinstance``; ``shown`` is the class as MindSpore prints it."""
     if not isinstance(value, cls):
@@ -127,7 +115,7 @@ def export(net, *inputs, file_name, input_names=None, output_names=None, export_
     from msshim.nn.cell import Cell
     from msshim.onnx._initializers import restore_parameters
 
-    _check_file_name(file_name)
+    check_file_name(file_name)
     _check_isinstance("net", net, Cell, "<class 'mindspore.nn.cell.Cell'>")
     input_names = input_names or []
     _check_isinstance("input_names", input_names, list, "<class 'list'>")

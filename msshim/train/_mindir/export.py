@@ -31,7 +31,7 @@ _FILE_NAME_REGULAR = r"^[0-9a-zA-Z@\_\-\.\:\/\\]+$"
 _AIR_ERROR = "Only support export file in 'AIR' format with Ascend backend."
 
 
-def _check_file_name(file_name) -> None:
+def check_file_name(file_name) -> None:
     """MindSpore's ``Validator.check_file_name_by_regular``."""
     if not isinstance(file_name, str):
         raise TypeError(f"The '{file_name}' must be string, but got {type(file_name)}.")
@@ -96,7 +96,7 @@ def export(net, *inputs, file_name, file_format, **kwargs) -> None:
     if file_format == "AIR":
         logger.warning("AIR format is deprecated, and will be removed in a future version, please use other format "
                        "or use MindSpore Lite to do offline inference")
-    _check_file_name(file_name)
+    check_file_name(file_name)
     file_name = os.path.realpath(file_name)
     if "enc_key" in kwargs:
         kwargs["enc_key"], kwargs["enc_mode"] = _check_key_mode_type(file_format, kwargs)
