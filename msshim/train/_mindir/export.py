@@ -9,7 +9,7 @@ outside ``^[0-9a-zA-Z@\\_\\-\\.\\:\\/\\\\]+$``); ``enc_key`` must be bytes and `
 AES-GCM/AES-CBC/SM4-CBC or a callable (ValueError); ONNX/AIR accept only callable encryption; ``custom_func`` is
 MINDIR-only.  Other keyword arguments are ignored, as MindSpore ignores them.
 
-MINDIR: the Cell is traced by torch.export and translated into MindSpore primitives (from_aten.py); the
+MINDIR: the Cell is traced by torch.export and translated into MindSpore primitives (from_aten/); the
 ModelProto is passed to ``custom_func`` (MindSpore's hook, e.g. to set ``user_info``) and written by writer.py
 (".mindir" appended, read-only file, split above 1 GiB, encrypted with ``enc_key``).
 ONNX: delegated to ``mindspore.onnx.export`` after MindSpore's deprecation warning.
