@@ -80,9 +80,25 @@ def _parse(data: bytes) -> mind_ir_pb2.ModelProto | None:
     # load_model.cc CheckModelConfigureInfo: producer name and version must be present.
     if not model.HasField("producer_name") or not model.HasField("model_version") or not model.HasField("graph"):
         return None
-    if not _references_resolve(model):
+    if not _text_is_valid(model) or not _references_resolve(model):
         return None
     return model
+
+
+def _text_is_valid(model: mind_ir_pb2.ModelProto) -> bool:
+    """Names are valid UTF-8: protobuf's Python runtime hands a corrupted string field back as ``bytes``
+    (a flipped byte in a name), which MindSpore's loader rejects as an unloadable file."""
+    texts = [model.graph.name]
+    texts += [p.name for p in model.primitives] + [p.op_type for p in model.primitives]
+    for graph in (model.graph, *model.functions):
+        texts += [p.name for p in graph.parameter] + [p.ref_key for p in graph.parameter]
+        texts += [v.name for v in graph.input] + [v.name for v in graph.output]
+        for node in graph.node:
+            texts.append(node.op_type)
+            texts.append(node.name)
+            texts.extend(node.input)
+            texts.extend(node.output)
+    return all(type(text) is str for text in texts)
 
 
 def _references_resolve(model: mind_ir_pb2.ModelProto) -> bool:

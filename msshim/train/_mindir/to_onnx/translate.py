@@ -96,6 +96,25 @@ def _record(em: Emitter, value: Any, spec: Any) -> None:
             _record(em, v, s)
 
 
+def _translate_node(em, node, table, values: dict, graph_name: str) -> None:
+    """Translates one node, recording its result under its output names in ``values``."""
+    if node.op_type == "Constant":
+        value = attribute_value(node.attribute[0]) if node.attribute else None
+        for out in node.output:
+            values[out] = Const(value)
+        return
+    op, attrs = resolve_primitive(node.op_type, table)
+    try:
+        args = [values[name] for name in node.input]
+    except KeyError as e:
+        raise TranslateError(f"node '{node.name}' uses '{e.args[0]}' before it is defined") from None
+    call = Call(op, args, attrs, _node_out(node), _short(node.output[0], graph_name) if node.output else "")
+    result = TRANSLATORS[op](em, call)
+    _record(em, result, call.out)
+    for out in node.output:
+        values[out] = result
+
+
 def to_onnx(model: pb.ModelProto) -> onnx.ModelProto:
     """Translate a MindIR model into an equivalent ONNX model (opset 18)."""
     graph = model.graph
@@ -114,21 +133,12 @@ def to_onnx(model: pb.ModelProto) -> onnx.ModelProto:
         values[param.name] = em.add_initializer(parameter_name(param), tensor_array(param))
 
     for node in graph.node:
-        if node.op_type == "Constant":
-            value = attribute_value(node.attribute[0]) if node.attribute else None
-            for out in node.output:
-                values[out] = Const(value)
-            continue
-        op, attrs = resolve_primitive(node.op_type, table)
         try:
-            args = [values[name] for name in node.input]
-        except KeyError as e:
-            raise TranslateError(f"node '{node.name}' uses '{e.args[0]}' before it is defined") from None
-        call = Call(op, args, attrs, _node_out(node), _short(node.output[0], graph.name) if node.output else "")
-        result = TRANSLATORS[op](em, call)
-        _record(em, result, call.out)
-        for out in node.output:
-            values[out] = result
+            _translate_node(em, node, table, values, graph.name)
+        except TranslateError:
+            raise
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError) as e:  # a malformed (corrupt) node
+            raise TranslateError(f"node '{node.name}' cannot be translated: {e}") from None
 
     outputs, structures = [], []
     for out in graph.output:
