@@ -65,7 +65,7 @@ def onnx_to_mindir(src, dst, *, enc_key: bytes | None = None, enc_mode: str = "A
         raise ValueError(f"The ONNX file '{src}' does not exist.")
     try:
         model = onnx.load(src)
-    except (DecodeError, ValueError, RuntimeError, OSError) as e:
+    except (DecodeError, ValueError, RuntimeError, OSError, onnx.checker.ValidationError) as e:
         raise ValueError(f"'{src}' is not a readable ONNX model: {str(e).strip() or type(e).__name__}") from None
     if not model.graph.node and not model.graph.output:
         raise ValueError(f"'{src}' is not a readable ONNX model: it has no graph.")

@@ -44,3 +44,22 @@ def test_corrupted_files_load_or_raise_runtime_error(tmp_path, case):
         except RuntimeError:
             outcomes["RuntimeError"] += 1
     assert outcomes["RuntimeError"] > 100 and outcomes["ran"] > 10  # both paths were exercised
+
+
+@pytest.mark.parametrize("direction", ["onnx_to_mindir", "mindir_to_onnx"])
+def test_corrupted_files_convert_or_fail_cleanly(tmp_path, capsys, direction):
+    """``msshim convert`` on corrupted inputs: converts, or exits 1 with one error line (no traceback)."""
+    from msshim.cli import main
+
+    if direction == "onnx_to_mindir":
+        source, src, dst = FIXTURES / "mindir" / "onnx" / "basic_block.onnx", "in.onnx", "out.mindir"
+    else:
+        source, src, dst = MS / "basic_block.mindir", "in.mindir", "out.onnx"
+    outcomes = {0: 0, 1: 0}
+    for mutated in _mutations(source.read_bytes(), 150, seed=7):
+        (tmp_path / src).write_bytes(mutated)
+        code = main(["convert", str(tmp_path / src), str(tmp_path / dst), "--no-progress"])
+        outcomes[code] += 1
+        err = capsys.readouterr().err
+        assert code == 0 or ("error:" in err and "Traceback" not in err)
+    assert outcomes[1] > 50 and outcomes[0] > 10

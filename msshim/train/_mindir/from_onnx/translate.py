@@ -21,9 +21,19 @@ def _graph_name(model: onnx.ModelProto, graph_name: str | None) -> str:
 
 
 def from_onnx(model: onnx.ModelProto, graph_name: str | None = None):
-    """Translate ``model`` into a ``mind_ir.ModelProto`` that MindSpore 2.10 loads with ``mindspore.load``."""
+    """Translate ``model`` into a ``mind_ir.ModelProto`` that MindSpore 2.10 loads with ``mindspore.load``.
+
+    ValueError for a model that cannot be converted (unsupported operators, all listed) or is malformed (a
+    value used before it is defined, an unknown data type, a node without its inputs: corrupted files)."""
     if not isinstance(model, onnx.ModelProto):
         raise TypeError(f"from_onnx expects an onnx.ModelProto, but got {type(model).__name__}.")
+    try:
+        return _translate(model, graph_name)
+    except (KeyError, IndexError, TypeError, AttributeError, onnx.checker.ValidationError) as e:
+        raise ValueError(f"The ONNX model is invalid ({type(e).__name__}: {e}).") from None
+
+
+def _translate(model: onnx.ModelProto, graph_name: str | None):
     skeleton, weights = _skeleton(model)
     inferred, folded = _static_graph(skeleton)
     b = MindIRBuilder(_graph_name(model, graph_name))
@@ -51,6 +61,9 @@ def from_onnx(model: onnx.ModelProto, graph_name: str | None = None):
             if translator is None:
                 raise Unsupported("no translator")
             outputs = translator(ctx, node)
+        except (KeyError, IndexError, TypeError, AttributeError) as e:  # inputs or attributes of the wrong kind
+            raise ValueError(f"The ONNX model is invalid: node '{node.name or node.output[0]}' ({node.op_type}) "
+                             f"cannot take its inputs or attributes ({type(e).__name__}: {e}).") from None
         except Unsupported as reason:
             problems.setdefault(node.op_type, []).append(f"{node.name or node.output[0]}: {reason}")
             poisoned.update(node.output)
