@@ -53,8 +53,13 @@ _ONNX_TYPE_OF_TORCH = {torch.float32: "tensor(float)", torch.float64: "tensor(do
 
 
 def _torch_of(array: np.ndarray) -> torch.Tensor:
-    """A writable torch copy of a (possibly read-only, possibly bfloat16) numpy array."""
-    if array.dtype == np.dtype("V2") or str(array.dtype) == "bfloat16":
+    """A writable torch tensor of a (possibly read-only, possibly bfloat16) numpy array: a copy of read-only
+    arrays (parameters inside the protobuf), the array's own memory otherwise (split files' data, read once) —
+    the graph's parameters, as MindSpore's GraphCell shares its FuncGraph's."""
+    bf16 = array.dtype == np.dtype("V2") or str(array.dtype) == "bfloat16"
+    if array.flags.writeable and array.flags.c_contiguous:
+        return torch.from_numpy(array.view(np.uint16)).view(torch.bfloat16) if bf16 else torch.from_numpy(array)
+    if bf16:
         return torch.from_numpy(array.view(np.uint16).copy()).view(torch.bfloat16)
     return torch.from_numpy(np.array(array, copy=True))
 
@@ -144,7 +149,9 @@ class GraphCell(Cell):
         object.__setattr__(self, "_input_ranks", [len(spec.shape) for _, spec in graph.inputs])
         object.__setattr__(self, "_input_shapes", [torch.Size(spec.shape) for _, spec in graph.inputs])
         object.__setattr__(self, "_free_batch", False)
-        from msshim.train._mindir.to_onnx.emitter import numpy_of_onnx
+        from msshim.train._mindir.to_onnx.emitter import external_initializers, numpy_of_onnx
+
+        object.__setattr__(self, "_external", set(external_initializers(model)))
 
         object.__setattr__(self, "_output_dtypes",
                            [_TORCH_OF_NUMPY[numpy_of_onnx(o.type.tensor_type.elem_type)] for o in model.graph.output])
@@ -173,15 +180,27 @@ class GraphCell(Cell):
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         # onnxruntime's default pool (one thread per physical core, spinning) measured fastest for LeNet5 at
         # batch 1 and 32 and the tutorial MLP alike (benchmarks/bench_graph_cell.py); one thread was 1.3-1.9x slower.
-        keep_alive = []
+        # Parameters reach onnxruntime from the Parameters' own memory (no protobuf copy): the translated graph
+        # holds them as external stubs; small integer ones are inline and only replaced when overridden.
+        keep_alive, external_names, external_values = [], [], []
         for name, tp in zip(self.graph.parameters, self._tps):
-            if name in self._overridden:
-                value = _numpy_of(tp.detach(), self._lowered)
-                value = np.ascontiguousarray(value)
-                keep_alive.append(value)
-                ort_value = ort.OrtValue.ortvalue_from_numpy(value)
-                keep_alive.append(ort_value)
-                options.add_initializer(name, ort_value)
+            if name in self._external or name in self._overridden:
+                try:
+                    value = np.ascontiguousarray(_numpy_of(tp.detach(), self._lowered))
+                    ort_value = ort.OrtValue.ortvalue_from_numpy(value)
+                except TypeError:  # bfloat16 has no numpy/onnxruntime CPU form: compute in float32
+                    if self._lowered:
+                        raise
+                    self._lower()
+                    return self._open_session()
+                keep_alive += [value, ort_value]
+                if name in self._external:
+                    external_names.append(name)
+                    external_values.append(ort_value)
+                else:
+                    options.add_initializer(name, ort_value)
+        if external_names:
+            options.add_external_initializers(external_names, external_values)
         data = self._lowered_bytes if self._lowered else self._model_bytes
         if self._free_batch:
             data = _with_free_batch(data)
@@ -242,6 +261,7 @@ class GraphCell(Cell):
         else:
             object.__setattr__(self, "_model_bytes", data)
         object.__setattr__(self, "_overridden", set())
+        object.__setattr__(self, "_external", set())
         object.__setattr__(self, "_param_feed", list(zip(self.graph.parameters, self._tps)))
         object.__setattr__(self, "_tps", [])
         self._open_session()

@@ -82,12 +82,16 @@ def _element(attr: pb.AttributeProto, value: Any) -> None:
         _fill(attr, value)
 
 
-def tensor_proto(array: np.ndarray, name: str = "") -> pb.TensorProto:
-    """TensorProto with dims, data_type and little-endian raw_data."""
+def tensor_proto(array: np.ndarray, name: str = "", proto: pb.TensorProto | None = None) -> pb.TensorProto:
+    """TensorProto with dims, data_type and little-endian raw_data; filled in place when ``proto`` is given
+    (a message already inside its parent: appending a finished one would copy the data once more)."""
     array = np.ascontiguousarray(array)
     if array.dtype.byteorder == ">":
         array = array.astype(array.dtype.newbyteorder("<"))
-    proto = pb.TensorProto(dims=list(array.shape), data_type=code_of(array.dtype), raw_data=array.tobytes())
+    proto = pb.TensorProto() if proto is None else proto
+    proto.dims.extend(array.shape)
+    proto.data_type = code_of(array.dtype)
+    proto.raw_data = array.tobytes()
     if name:
         proto.name = name
     return proto
@@ -131,9 +135,8 @@ class MindIRBuilder:
         if name in self._parameters:
             return self._parameters[name]
         full = self._qualified(name)
-        proto = tensor_proto(array, full)
+        proto = tensor_proto(array, full, self.graph.parameter.add())
         proto.ref_key = name
-        self.graph.parameter.append(proto)
         self._parameters[name] = full
         return full
 

@@ -12,7 +12,7 @@ from collections import OrderedDict
 import numpy as np
 
 from msshim._proto import mind_ir_pb2
-from msshim.train._mindir.reader import LOAD_FAILED, check_load_args, read_model
+from msshim.train._mindir.reader import LOAD_FAILED, check_load_args, read_model_and_data
 from msshim.train._mindir.to_onnx.translate import primitives_used
 from msshim.train._mindir.to_onnx.values import TypeSpec, parameter_name, tensor_array, tensor_spec
 
@@ -33,13 +33,18 @@ class MindIRGraph:
     e.g. tuple outputs), ``user_info`` (dict).
     """
 
-    def __init__(self, model: mind_ir_pb2.ModelProto, file_name: str = ""):
+    def __init__(self, model: mind_ir_pb2.ModelProto, file_name: str = "",
+                 external: dict[str, np.ndarray] | None = None):
+        """``external``: arrays of the parameters a split file keeps outside the graph (reader.read_model_and_data),
+        by TensorProto name; they are used as they are (writable, not copied)."""
+        external = external or {}
         graph = model.graph
         self.model = model
         self.file_name = file_name
         self.name = graph.name
         self.parameters: "OrderedDict[str, np.ndarray]" = OrderedDict(
-            (parameter_name(p), tensor_array(p)) for p in graph.parameter)
+            (parameter_name(p), external[p.name] if p.name in external else tensor_array(p))
+            for p in graph.parameter)
         self.inputs: list[tuple[str, TypeSpec]] = [
             (_short(i.name, graph.name), tensor_spec(i.tensor[0]) if i.tensor else TypeSpec((), None))
             for i in graph.input]
@@ -53,11 +58,12 @@ class MindIRGraph:
         return primitives_used(self.model)
 
     def onnx_model(self):
-        """The graph translated to ONNX (cached); raises UnsupportedPrimitivesError / TranslateError."""
+        """The graph translated to ONNX (cached), parameters as external initializers for the session to be given
+        (``to_onnx(..., external_parameters=True)``); raises UnsupportedPrimitivesError / TranslateError."""
         if self._onnx is None:
             from msshim.train._mindir.to_onnx import to_onnx
 
-            self._onnx = to_onnx(self.model)
+            self._onnx = to_onnx(self.model, external_parameters=True)
         return self._onnx
 
     def __repr__(self) -> str:
@@ -75,10 +81,10 @@ def load(file_name, **kwargs) -> MindIRGraph:
         dec_key = kwargs["dec_key"]
         if not isinstance(dec_key, bytes):  # MindSpore checks even an explicit None
             raise ValueError(f"The parameter 'dec_key' must be isinstance of {bytes}, but got {dec_key}.")
-        model = read_model(file_name, dec_key=dec_key, dec_mode=kwargs.get("dec_mode", "AES-GCM"))
+        model, external = read_model_and_data(file_name, dec_key=dec_key, dec_mode=kwargs.get("dec_mode", "AES-GCM"))
     else:
-        model = read_model(file_name)
+        model, external = read_model_and_data(file_name)
     try:
-        return MindIRGraph(model, file_name)
+        return MindIRGraph(model, file_name, external)
     except ValueError:  # a parameter whose bytes do not fit its dims / an unknown data type: MindSpore fails too
         raise RuntimeError(LOAD_FAILED) from None

@@ -25,7 +25,10 @@ import io
 import os
 from typing import Callable, Union
 
+import numpy as np
+
 from msshim._proto import mind_ir_pb2
+from msshim.train._mindir.dtypes import numpy_dtype
 from msshim.train.ckpt_format.crypto import cipher_magic_mode, decrypt_frames
 
 __all__ = ["read_model", "LOAD_FAILED", "DECRYPT_FAILED", "check_load_args"]
@@ -113,9 +116,12 @@ def _references_resolve(model: mind_ir_pb2.ModelProto) -> bool:
     return True
 
 
-def _load_external(model: mind_ir_pb2.ModelProto, base_dir: str, dec_key: bytes | None, dec_mode: DecMode) -> None:
-    """Fill ``raw_data`` of externally stored parameters from their data files."""
-    files: dict[str, bytes] = {}
+def _external_arrays(model: mind_ir_pb2.ModelProto, base_dir: str, dec_key: bytes | None,
+                     dec_mode: DecMode) -> dict[str, np.ndarray]:
+    """The externally stored parameters (TensorProto name -> writable array viewing its data file's buffer):
+    each data file is read once, and the arrays are never copied through protobuf."""
+    files: dict[str, np.ndarray] = {}
+    arrays: dict[str, np.ndarray] = {}
     for graph in (model.graph, *model.functions):
         for tensor in graph.parameter:
             if not tensor.HasField("external_data") or tensor.raw_data:
@@ -129,21 +135,30 @@ def _load_external(model: mind_ir_pb2.ModelProto, base_dir: str, dec_key: bytes 
                 raise RuntimeError(f"{LOAD_FAILED} The external data of parameter '{tensor.name}' lies outside "
                                    f"its data file '{path}' (offset {ext.offset}, length {ext.length}, file has "
                                    f"{len(data)} bytes).")
-            tensor.raw_data = data[ext.offset:ext.offset + ext.length]
+            try:
+                dtype = numpy_dtype(tensor.data_type)
+                arrays[tensor.name] = data[ext.offset:ext.offset + ext.length].view(dtype).reshape(tuple(tensor.dims))
+            except ValueError:  # unknown data type, or a length that does not fit the dims
+                raise RuntimeError(LOAD_FAILED) from None
+    return arrays
 
 
-def _read_data_file(path: str, dec_key: bytes | None, dec_mode: DecMode) -> bytes:
+def _read_data_file(path: str, dec_key: bytes | None, dec_mode: DecMode) -> np.ndarray:
+    """The data file's bytes as a writable uint8 array (decrypted when a key is given)."""
     try:
         with open(path, "rb") as f:
-            data = f.read()
+            size = os.fstat(f.fileno()).st_size
+            data = np.empty(size, dtype=np.uint8)
+            read = f.readinto(memoryview(data))
     except OSError as e:
         raise RuntimeError(f"{LOAD_FAILED} The parameter data file '{path}' of this split MindIR cannot be read: "
                            f"{e.strerror or e}.") from None
-    if dec_key is not None and (callable(dec_mode) or cipher_magic_mode(data[:4]) is not None):
-        plain = _decrypt(data, dec_key, dec_mode)
+    data = data[:read]
+    if dec_key is not None and (callable(dec_mode) or cipher_magic_mode(bytes(data[:4])) is not None):
+        plain = _decrypt(data.tobytes(), dec_key, dec_mode)
         if plain is None:
             raise RuntimeError(DECRYPT_FAILED)
-        return plain
+        return np.frombuffer(bytearray(plain), dtype=np.uint8)
     return data
 
 
@@ -151,6 +166,18 @@ def read_model(file_name: str, dec_key: bytes | None = None, dec_mode: DecMode =
                **kwargs) -> mind_ir_pb2.ModelProto:
     """Parse ``file_name`` (decrypting with ``dec_key``/``dec_mode`` when given) into a ModelProto with all
     parameter data inline.  Raises MindSpore's exceptions for bad arguments and unloadable files."""
+    model, external = read_model_and_data(file_name, dec_key, dec_mode, **kwargs)
+    for graph in (model.graph, *model.functions):
+        for tensor in graph.parameter:
+            if tensor.name in external:
+                tensor.raw_data = external[tensor.name].tobytes()
+    return model
+
+
+def read_model_and_data(file_name: str, dec_key: bytes | None = None, dec_mode: DecMode = "AES-GCM",
+                        **kwargs) -> tuple[mind_ir_pb2.ModelProto, dict[str, np.ndarray]]:
+    """As ``read_model``, but the parameters a split MindIR keeps in ``<prefix>_variables/`` come back as arrays
+    (TensorProto name -> array) instead of being copied into ``raw_data`` (a 1 GiB model loads with one read)."""
     if "obf_func" in kwargs:
         raise NotImplementedError("Dynamic model structure obfuscation is no longer supported.")
     check_load_args(file_name)
@@ -172,5 +199,4 @@ def read_model(file_name: str, dec_key: bytes | None = None, dec_mode: DecMode =
         model = _parse(data)
     if model is None:
         raise RuntimeError(DECRYPT_FAILED if is_cipher else LOAD_FAILED)
-    _load_external(model, os.path.dirname(path), dec_key, dec_mode)
-    return model
+    return model, _external_arrays(model, os.path.dirname(path), dec_key, dec_mode)

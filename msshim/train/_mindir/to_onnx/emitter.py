@@ -17,9 +17,15 @@ from onnx import helper, numpy_helper
 from .registry import Const, TranslateError
 from .values import TypeSpec
 
-__all__ = ["OPSET", "Emitter", "onnx_dtype", "numpy_of_onnx"]
+__all__ = ["OPSET", "EXTERNAL_LOCATION", "Emitter", "onnx_dtype", "numpy_of_onnx", "external_initializers"]
 
 OPSET = 18
+EXTERNAL_LOCATION = "msshim-parameter"  # marks initializers supplied from memory (see Emitter.add_external)
+
+
+def external_initializers(model: onnx.ModelProto) -> list[str]:
+    """Names of the initializers ``to_onnx(..., external_parameters=True)`` left for the caller to supply."""
+    return [t.name for t in model.graph.initializer if t.data_location == OT.EXTERNAL]
 
 _ONNX_OF_NUMPY = {
     np.dtype(np.float32): OT.FLOAT, np.dtype(np.float64): OT.DOUBLE, np.dtype(np.float16): OT.FLOAT16,
@@ -95,6 +101,18 @@ class Emitter:
         self.info[name] = TypeSpec(tuple(array.shape), array.dtype)
         if array.size <= 64 and array.dtype.kind in "iub":
             self.small_constants[name] = np.array(array)
+        return name
+
+    def add_external(self, name: str, spec: TypeSpec) -> str:
+        """An initializer whose data the session is given from memory (``add_external_initializers``): the
+        ONNX model stays small and the parameter bytes are never copied into protobuf."""
+        proto = OT(name=name, dims=list(spec.shape), data_type=onnx_dtype(spec.dtype), data_location=OT.EXTERNAL)
+        nbytes = int(np.prod(spec.shape, dtype=np.int64)) * np.dtype(spec.dtype).itemsize
+        for key, value in (("location", EXTERNAL_LOCATION), ("offset", "0"), ("length", str(nbytes))):
+            entry = proto.external_data.add()
+            entry.key, entry.value = key, value
+        self.initializers[name] = proto
+        self.info[name] = spec
         return name
 
     def const(self, value: Any, dtype=None) -> str:

@@ -38,7 +38,12 @@ def lower_to_float32(model: onnx.ModelProto, types=LOWERED) -> tuple[onnx.ModelP
             tt.elem_type = OT.FLOAT
             changed = True
     for i, t in enumerate(graph.initializer):
-        if t.data_type in types:
+        if t.data_type in types and t.data_location == OT.EXTERNAL:  # supplied by the caller, in float32
+            t.data_type = OT.FLOAT
+            length = [e for e in t.external_data if e.key == "length"][0]
+            length.value = str(int(np.prod(t.dims, dtype=np.int64)) * 4)
+            changed = True
+        elif t.data_type in types:
             graph.initializer[i].CopyFrom(numpy_helper.from_array(_array(t).astype(np.float32), t.name))
             changed = True
     for node in graph.node:

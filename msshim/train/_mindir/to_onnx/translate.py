@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import numpy as np
 import onnx
 from onnx import helper
 
@@ -96,6 +97,11 @@ def _record(em: Emitter, value: Any, spec: Any) -> None:
             _record(em, v, s)
 
 
+def _small_integer(param: pb.TensorProto) -> bool:
+    spec = tensor_spec(param)
+    return spec.dtype is not None and spec.dtype.kind in "iub" and int(np.prod(spec.shape, dtype=np.int64)) <= 64
+
+
 def _translate_node(em, node, table, values: dict, graph_name: str) -> None:
     """Translates one node, recording its result under its output names in ``values``."""
     if node.op_type == "Constant":
@@ -115,8 +121,12 @@ def _translate_node(em, node, table, values: dict, graph_name: str) -> None:
         values[out] = result
 
 
-def to_onnx(model: pb.ModelProto) -> onnx.ModelProto:
-    """Translate a MindIR model into an equivalent ONNX model (opset 18)."""
+def to_onnx(model: pb.ModelProto, external_parameters: bool = False) -> onnx.ModelProto:
+    """Translate a MindIR model into an equivalent ONNX model (opset 18).
+
+    ``external_parameters=True`` leaves the parameters' data out: their initializers are EXTERNAL stubs
+    (``emitter.external_initializers``) the caller supplies with ``SessionOptions.add_external_initializers``,
+    as GraphCell does from its Parameters.  Small integer parameters stay inline (shape inference reads them)."""
     graph = model.graph
     table = {p.name: p for p in model.primitives}
     unsupported = [op for op in primitives_used(model) if op not in TRANSLATORS]
@@ -130,7 +140,10 @@ def to_onnx(model: pb.ModelProto) -> onnx.ModelProto:
             raise TranslateError(f"graph input '{inp.name}' has no tensor type")
         values[inp.name] = em.add_input(_short(inp.name, graph.name), tensor_spec(inp.tensor[0]))
     for param in graph.parameter:
-        values[param.name] = em.add_initializer(parameter_name(param), tensor_array(param))
+        if external_parameters and not _small_integer(param):
+            values[param.name] = em.add_external(parameter_name(param), tensor_spec(param))
+        else:
+            values[param.name] = em.add_initializer(parameter_name(param), tensor_array(param))
 
     for node in graph.node:
         try:
