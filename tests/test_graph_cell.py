@@ -46,7 +46,8 @@ def test_outputs_match_mindspore_graph_cell(case):
     assert [list(o.shape) for o in outs] == [s for s, _ in MANIFEST[case]["outputs"]]
 
 
-@pytest.mark.parametrize("case", ["elementwise", "activations", "shapes", "batch_matmul", "convs", "more_ops"])
+@pytest.mark.parametrize("case", ["elementwise", "activations", "shapes", "batch_matmul", "convs", "more_ops",
+                                  "transformer_layer", "resnet_stem"])
 def test_primitive_families_match_mindspore(case):
     cell, _ = run_case(OPS / f"{case}.mindir", OPS / f"{case}.npz")
     assert [[n, list(p.shape)] for n, p in cell.parameters_and_names()] == OPS_REPORT[case]["params"]

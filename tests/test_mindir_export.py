@@ -116,12 +116,14 @@ def test_graph_layout_matches_mindspore_file(make_mindir, case, tmp_path):
     assert [o.denotation for o in ours.graph.output] == [o.denotation for o in theirs.graph.output]
 
 
-@pytest.mark.parametrize("case", ["conv_zoo", "math_zoo", "pad_zoo", "dense_fp16", "dense_f64"])
+@pytest.mark.parametrize("case", ["conv_zoo", "math_zoo", "pad_zoo", "transformer_layer", "resnet_stem",
+                                  "dense_fp16", "dense_f64"])
 def test_mindspore_runs_more_translated_ops(make_mindir, case, tmp_path):
     """fixtures/mindir/export_nets.py: strided and asymmetric same conv / max pool, dilated and grouped conv,
     strided transposed convs, avg pool, ReLU6/LeakyReLU/SiLU/HSwish,
-    exact (erf) GELU, BatchNorm1d, scalar arithmetic, transpose, concat, BatchMatMul, reductions, log-softmax
-    and float16 / float64 Dense (parameters and inputs FLOAT16 / DOUBLE as in MindSpore's samples); only msshim
+    exact (erf) GELU, BatchNorm1d, scalar arithmetic, transpose, concat, BatchMatMul, reductions, log-softmax,
+    a TransformerEncoderLayer (scaled_dot_product_attention, chunk), an image-classifier stem (adaptive average
+    pool) and float16 / float64 Dense (parameters and inputs FLOAT16 / DOUBLE as in MindSpore's samples); only msshim
     exported these, MindSpore ran msshim's file."""
     net, inputs = _export(make_mindir, case, tmp_path / case)
     ran = np.load(MINDIR / "msshim" / (case + ".npz"))

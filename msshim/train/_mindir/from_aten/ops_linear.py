@@ -8,6 +8,7 @@ import torch
 from msshim.train._mindir import primitives as P
 
 from .registry import UnsupportedOpsError, _arg, _rank, _register, _shape
+from .values import _meta
 
 if TYPE_CHECKING:
     from .translate import _Translator
@@ -59,3 +60,24 @@ def _matmul(t: _Translator, node):
 @_register(aten.t.default)
 def _t(t: _Translator, node):
     return P.transpose(t.b, t.use(node.args[0]), (1, 0)) if _rank(node) == 2 else t.raw(node.args[0])
+
+
+@_register(aten.scaled_dot_product_attention.default)
+def _attention(t: _Translator, node):
+    """softmax(q @ k^T * scale + mask) @ v with BatchMatMul / Mul / Add / Softmax (no dropout: export is eval)."""
+    q, k, v = node.args[:3]
+    mask = _arg(node, 3, "attn_mask", None)
+    if _arg(node, 5, "is_causal", False) or float(_arg(node, 4, "dropout_p", 0.0)) != 0.0:
+        raise UnsupportedOpsError("scaled_dot_product_attention with is_causal or dropout is not supported by "
+                                  "MindIR export")
+    if node.kwargs.get("enable_gqa", False):
+        raise UnsupportedOpsError("scaled_dot_product_attention with enable_gqa is not supported by MindIR export")
+    scale = node.kwargs.get("scale")
+    scale = 1.0 / float(_shape(q)[-1]) ** 0.5 if scale is None else float(scale)
+    scores = P.batch_matmul(t.b, t.use(q), t.use(k), transpose_b=True)
+    scores = P.mul(t.b, scores, t.scalar_or_tensor(scale, q))
+    if mask is not None:
+        if _meta(mask).dtype == torch.bool:
+            raise UnsupportedOpsError("a boolean attn_mask is not supported by MindIR export")
+        scores = P.add(t.b, scores, t.use(mask))
+    return P.batch_matmul(t.b, P.softmax(t.b, scores, -1), t.use(v))

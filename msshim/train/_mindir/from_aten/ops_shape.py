@@ -84,3 +84,28 @@ def _slice(t: _Translator, node):
     strides = [1] * len(shape)
     begin[dim], stop[dim], strides[dim] = start, end, step
     return P.strided_slice(t.b, t.use(x), begin, stop, strides)
+
+
+def _slice_along(t: _Translator, x, dim: int, start: int, end: int) -> str:
+    shape = _shape(x)
+    begin, stop, strides = [0] * len(shape), list(shape), [1] * len(shape)
+    begin[dim], stop[dim] = start, end
+    return P.strided_slice(t.b, t.use(x), begin, stop, strides)
+
+
+@_register(aten.chunk.default, aten.split.Tensor, aten.split_with_sizes.default)
+def _split(t: _Translator, node):
+    """chunk / split as one StridedSlice per piece (a tuple ``getitem`` picks them)."""
+    x = node.args[0]
+    dim = int(_arg(node, 2, "dim", 0)) % _rank(x)
+    length = _shape(x)[dim]
+    if node.target is aten.chunk.default:
+        step = -(-length // int(node.args[1]))
+        sizes = [min(step, length - i) for i in range(0, length, step)]
+    elif node.target is aten.split.Tensor:
+        step = int(node.args[1])
+        sizes = [min(step, length - i) for i in range(0, length, step)]
+    else:
+        sizes = [int(s) for s in node.args[1]]
+    starts = [sum(sizes[:i]) for i in range(len(sizes))]
+    return tuple(_slice_along(t, x, dim, s, s + n) for s, n in zip(starts, sizes))

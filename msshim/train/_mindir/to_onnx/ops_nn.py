@@ -146,6 +146,30 @@ translator("MaxPool")(_pool("MaxPool"))
 translator("AvgPool")(_pool("AveragePool"))
 
 
+def _adaptive_pool(onnx_global: str, onnx_pool: str):
+    """MindSpore's adaptive average pooling (``output_size``; None keeps a dimension): a global pool for (1, 1), else a
+    plain pool with kernel = stride = input / output where the input divides evenly (MindSpore's windows
+    [floor(i*H/oh), ceil((i+1)*H/oh)) are then exactly those); other sizes cannot be one ONNX pool."""
+    def translate(em, call: Call):
+        x = em.tensor(call.args[0])
+        size = call.arg(1, "output_size")
+        size = (size, size) if isinstance(size, int) else tuple(size)
+        in_shape = em.shape(x)
+        if tuple(size) == (1, 1):
+            return em.op(onnx_global, [x])
+        if in_shape is None or any(v is None for v in in_shape[2:]):
+            raise TranslateError(f"{call.op} to {size} needs a static input shape")
+        out_hw = [in_shape[2 + i] if size[i] is None else int(size[i]) for i in range(2)]
+        if any(in_shape[2 + i] % out_hw[i] for i in range(2)):
+            raise TranslateError(f"{call.op}: input {tuple(in_shape[2:])} is not a multiple of output {tuple(out_hw)}")
+        kernel = [in_shape[2 + i] // out_hw[i] for i in range(2)]
+        return em.op(onnx_pool, [x], kernel_shape=kernel, strides=kernel)
+    return translate
+
+
+translator("AdaptiveAvgPool2D")(_adaptive_pool("GlobalAveragePool", "AveragePool"))
+
+
 @translator("BatchNorm")
 def batch_norm(em, call: Call):
     """Inference BatchNorm(x, scale, bias, mean, variance, is_training, epsilon, momentum, data_format) ->
