@@ -26,9 +26,10 @@ def _clip(ctx, node):
     for i, which in ((1, "min"), (2, "max")):
         if _input(node, i):
             value = ctx.const(node.input[i])
-            if value is None:
-                raise Unsupported(f"Clip {which} is not a constant")
-            low, high = (float(value), high) if i == 1 else (low, float(value))
+            if value is None or np.size(value) != 1:
+                raise Unsupported(f"Clip {which} is not a constant scalar")
+            value = float(np.asarray(value).reshape(-1)[0])  # folded constants may carry a shape of (1,)
+            low, high = (value, high) if i == 1 else (low, value)
     if low == 0.0 and high == 6.0:
         return P.relu6(ctx.b, ctx.tensor(node.input[0]))
     if low == 0.0 and high is None:
