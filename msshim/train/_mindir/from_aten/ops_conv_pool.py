@@ -10,7 +10,7 @@ import torch
 from msshim.train._mindir import primitives as P
 
 from .registry import UnsupportedOpsError, _arg, _rank, _register, _shape
-from .values import _meta, _Pad, _PendingMaxPool
+from .values import _meta, _Pad, _PendingMaxPool, _Unexportable
 
 if TYPE_CHECKING:
     from .translate import _Translator
@@ -151,7 +151,7 @@ def _max_pool2d(t: _Translator, node):
     pads = (h0[0] + extra[0], h0[1] + extra[1], w0[0] + extra[2], w0[1] + extra[3])
     pending = _PendingMaxPool(x, tuple(in_hw), kernel, stride, pads, tuple(out_shape))
     if node.target is aten.max_pool2d_with_indices.default:
-        return (_emit_max_pool(t, pending), None)
+        return (_emit_max_pool(t, pending), _Unexportable("max_pool2d's indices (return_indices=True)"))
     return pending
 
 

@@ -21,7 +21,7 @@ from . import ops_activation, ops_conv_pool, ops_linear, ops_math, ops_norm, ops
 from .capture import construct_arg_names, graph_name, mindspore_parameter_names, trace
 from .ops_conv_pool import _emit_max_pool
 from .registry import TABLE, UnsupportedOpsError
-from .values import _meta, _np_dtype, _numpy, _Pad, _Param, _PendingMaxPool
+from .values import _meta, _np_dtype, _numpy, _Pad, _Param, _PendingMaxPool, _Unexportable
 
 # Importing the families registers their translators.
 FAMILIES = (ops_plumbing, ops_linear, ops_conv_pool, ops_norm, ops_activation, ops_math, ops_shape)
@@ -54,6 +54,8 @@ class _Translator:
             name = self._emit_pad(value)
         elif isinstance(value, _PendingMaxPool):
             name = _emit_max_pool(self, value)
+        elif isinstance(value, _Unexportable):
+            raise UnsupportedOpsError(f"{value.what} cannot be exported to MindIR")
         else:
             raise TypeError(f"not a tensor value: {value!r}")
         self._written[id(value)] = (value, name)  # keeps `value` alive so its id stays unique
@@ -112,11 +114,16 @@ class _Translator:
             raise UnsupportedOpsError(
                 "For 'export', the network uses operators that have no MindSpore primitive translation: "
                 + ", ".join(missing) + ".")
-        for node in order:
-            if node.op == "call_function":
-                self.env[node] = TABLE[node.target](self, node)
-        results = output.args[0]
-        values = [self.use(r) for r in results]
+        try:
+            for node in order:
+                if node.op == "call_function":
+                    self.env[node] = TABLE[node.target](self, node)
+            results = output.args[0]
+            values = [self.use(r) for r in results]
+        except UnsupportedOpsError as e:
+            if str(e).startswith("For 'export'"):
+                raise
+            raise UnsupportedOpsError(f"For 'export', the network cannot be written as MindIR: {str(e).rstrip('.')}.") from None
         types = [(tuple(_meta(r).shape), _np_dtype(_meta(r).dtype)) for r in results]
         return values, types
 

@@ -27,6 +27,12 @@ class _Pad:
 
 
 @dataclass
+class _Unexportable:
+    """A value MindIR cannot express (e.g. max pool indices): an error only if something uses it."""
+    what: str
+
+
+@dataclass
 class _PendingMaxPool:
     """A max pool whose padding is settled only by the ``narrow`` that msshim's asymmetric "same" pooling puts
     after it (pool with the larger symmetric padding, then drop the first row/column)."""

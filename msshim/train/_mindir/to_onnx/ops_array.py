@@ -210,6 +210,16 @@ def constant_pad_nd(em, call: Call):
     return em.op("Pad", [x, em.const(begins + ends, np.int64), fill], mode="constant")
 
 
+@translator("Pad")
+def pad(em, call: Call):
+    """Old-style ``Pad`` with attribute ``paddings`` ((before, after) per axis): zero padding."""
+    x = em.tensor(call.args[0])
+    paddings = [tuple(int(v) for v in pair) for pair in call.attrs["paddings"]]
+    begins, ends = [p[0] for p in paddings], [p[1] for p in paddings]
+    fill = em.const(np.asarray(0).astype(em.dtype(x)))
+    return em.op("Pad", [x, em.const(begins + ends, np.int64), fill], mode="constant")
+
+
 @translator("Slice")
 def slice_(em, call: Call):
     """``Slice(x, begin, size)`` (size -1 = to the end)."""
