@@ -123,7 +123,8 @@ class _Translator:
         except UnsupportedOpsError as e:
             if str(e).startswith("For 'export'"):
                 raise
-            raise UnsupportedOpsError(f"For 'export', the network cannot be written as MindIR: {str(e).rstrip('.')}.") from None
+            reason = str(e).rstrip(".")
+            raise UnsupportedOpsError(f"For 'export', the network cannot be written as MindIR: {reason}.") from None
         types = [(tuple(_meta(r).shape), _np_dtype(_meta(r).dtype)) for r in results]
         return values, types
 
