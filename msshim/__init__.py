@@ -29,6 +29,7 @@ _TABLE = {name: "msshim.common.dtype" for name in _DTYPE_NAMES}
 _TABLE.update({name: "msshim.context" for name in _CONTEXT_NAMES})
 _TABLE.update({name: "msshim.train.serialization" for name in _SERIALIZATION_NAMES})
 _TABLE["onnx"] = "msshim.onnx"
+_TABLE["communication"] = "msshim.communication"
 _TABLE.update({
     "grad": "msshim.ops.function.grad_func", "value_and_grad": "msshim.ops.function.grad_func",
     "dtype": "msshim.common.dtype", "jit": "msshim.common.api", "jit_class": "msshim.common.api",
