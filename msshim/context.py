@@ -10,6 +10,7 @@ from __future__ import annotations
 import torch
 
 from msshim import _runtime
+from msshim.parallel import _auto_parallel_context
 
 GRAPH_MODE = 0
 PYNATIVE_MODE = 1
@@ -132,25 +133,27 @@ def _is_graph_mode() -> bool:
 
 
 def set_auto_parallel_context(**kwargs) -> None:
-    """Recorded for single-process runs; data-parallel execution arrives with the distributed support."""
-    _PARALLEL.update(kwargs)
+    """MindSpore's ``set_auto_parallel_context``: every 2.10 key, its type and value checks (see
+    ``msshim/parallel/_auto_parallel_context.py``).  DATA_PARALLEL / HYBRID_PARALLEL make ``TrainOneStepCell``
+    and ``Model.train`` all-reduce gradients over torch.distributed (``nn.DistributedGradReducer``)."""
+    _auto_parallel_context.set_auto_parallel_context(**kwargs)
 
 
 def get_auto_parallel_context(attr_key: str):
-    return _PARALLEL.get(attr_key)
+    """The value of an auto-parallel context key; ValueError for a key MindSpore does not know."""
+    return _auto_parallel_context.get_auto_parallel_context(attr_key)
 
 
 def reset_auto_parallel_context() -> None:
-    _PARALLEL.clear()
-    _PARALLEL.update({"parallel_mode": "stand_alone", "gradients_mean": False, "device_num": 1})
-
-
-_PARALLEL: dict = {"parallel_mode": "stand_alone", "gradients_mean": False, "device_num": 1}
+    """Every auto-parallel key back to MindSpore's default."""
+    _auto_parallel_context.reset_auto_parallel_context()
 
 
 class ParallelMode:
+    """The values of ``parallel_mode``."""
     STAND_ALONE = "stand_alone"
     DATA_PARALLEL = "data_parallel"
     HYBRID_PARALLEL = "hybrid_parallel"
     SEMI_AUTO_PARALLEL = "semi_auto_parallel"
     AUTO_PARALLEL = "auto_parallel"
+    MODE_LIST = [STAND_ALONE, DATA_PARALLEL, HYBRID_PARALLEL, SEMI_AUTO_PARALLEL, AUTO_PARALLEL]

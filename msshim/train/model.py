@@ -19,6 +19,7 @@ import numpy as np
 
 from msshim.common.tensor import Tensor
 from msshim.context import get_auto_parallel_context
+from msshim.parallel._utils import _get_device_num, _get_parameter_broadcast
 from msshim.nn.cell import Cell
 from msshim.nn.layer._conv_padding import check_bool, check_non_negative_int, check_positive_int
 from msshim.train.callback import INTERNAL_CALLBACK_NAMES, ModelCheckpoint, RunContext, TimeMonitor
@@ -106,7 +107,8 @@ class Model:
         self._eval_network = eval_network
         self._process_amp_args(kwargs)
         self._parallel_mode = get_auto_parallel_context("parallel_mode")
-        self._device_number = get_auto_parallel_context("device_num") or 1
+        self._device_number = _get_device_num()  # the group size in data-parallel mode unless device_num was set
+        self._parameter_broadcast = _get_parameter_broadcast()
         self._metrics = metrics
 
         self._check_amp_level_arg(optimizer, amp_level)

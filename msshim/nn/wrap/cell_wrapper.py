@@ -6,7 +6,7 @@ import torch
 
 from msshim.common.parameter import ParameterTuple
 from msshim.common.tensor import wrap
-from msshim.context import ParallelMode, get_auto_parallel_context
+from msshim.context import ParallelMode
 from msshim.nn.cell import Cell, _cast_outputs
 from msshim.ops._autograd import differentiate
 from msshim.ops.composite.base import GradOperation
@@ -105,17 +105,31 @@ class ForwardValueAndGrad(Cell):
 
 
 def _grad_reducer(weights: ParameterTuple):
-    """Identity on one device; under DATA_PARALLEL the all-reduce of msshim's distributed support."""
-    mode = get_auto_parallel_context("parallel_mode")
-    if mode in (ParallelMode.DATA_PARALLEL, ParallelMode.HYBRID_PARALLEL):
-        try:
-            from msshim.nn.wrap.grad_reducer import DistributedGradReducer
-        except ImportError:
-            raise RuntimeError(f"The parallel mode '{mode}' needs msshim's distributed support "
-                               f"(mindspore.communication), which this version does not include.") from None
-        return DistributedGradReducer(weights, get_auto_parallel_context("gradients_mean"),
-                                      get_auto_parallel_context("device_num"))
+    """None on one device; under DATA_PARALLEL / HYBRID_PARALLEL a ``DistributedGradReducer`` over the world
+    group with the context's ``gradients_mean`` and device number (the group size unless ``device_num`` was set),
+    as MindSpore's ``TrainOneStepCell`` builds it."""
+    from msshim.parallel._utils import _get_device_num, _get_gradients_mean, _get_parallel_mode
+
+    if _get_parallel_mode() in (ParallelMode.DATA_PARALLEL, ParallelMode.HYBRID_PARALLEL):
+        from msshim.communication.management import GlobalComm
+        from msshim.nn.wrap.grad_reducer import DistributedGradReducer
+
+        return DistributedGradReducer(weights, _get_gradients_mean(), _get_device_num(),
+                                      group=GlobalComm.WORLD_COMM_GROUP)
     return None
+
+
+def _broadcast_wanted() -> bool:
+    """Whether the first step starts by copying rank 0's parameters to every rank.
+
+    MindSpore broadcasts when it compiles the train network, so only in GRAPH_MODE (its PyNative steps keep each
+    rank's own initial weights, recorded in tests/fixtures/distributed/dp_training.json); msshim does the same,
+    in the data-parallel modes with ``parameter_broadcast=True``."""
+    from msshim.context import _is_graph_mode
+    from msshim.parallel._utils import _get_parallel_mode, _get_parameter_broadcast
+
+    return (_get_parallel_mode() in (ParallelMode.DATA_PARALLEL, ParallelMode.HYBRID_PARALLEL)
+            and _get_parameter_broadcast() and _is_graph_mode())
 
 
 class TrainOneStepCell(Cell):
@@ -148,10 +162,15 @@ class TrainOneStepCell(Cell):
         self.reducer_flag = reducer is not None
         if reducer is not None:
             self.grad_reducer = reducer
+        object.__setattr__(self, "_broadcast_pending", _broadcast_wanted())
 
-    def _loss_and_grads(self, inputs: tuple, sens):
+    def _loss_and_grads(self, inputs: tuple, sens, reduce: bool = True):
+        if self._broadcast_pending:
+            self._broadcast_pending = False
+            from msshim.parallel._broadcast import broadcast_parameters
+            broadcast_parameters(self)
         loss, _, grads = differentiate(self.network, inputs, {}, None, self._weight_list, False, sens)
-        if self.reducer_flag:
+        if reduce and self.reducer_flag:
             grads = self.grad_reducer(grads)
         return loss, grads
 

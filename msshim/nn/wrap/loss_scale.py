@@ -97,9 +97,11 @@ class TrainOneStepWithLossScaleCell(TrainOneStepCell):
     def construct(self, *inputs):
         scaling_sens = self.scale_sense
         scale = scaling_sens._t
-        loss, grads = self._loss_and_grads(inputs, scale.detach().reshape(()))
+        loss, grads = self._loss_and_grads(inputs, scale.detach().reshape(()), reduce=False)
         inv = torch.reciprocal(scale)
         grads = tuple(wrap(g._t * inv.to(g._t.dtype)) for g in grads)
+        if self.reducer_flag:  # data parallel: MindSpore all-reduces the unscaled gradients
+            grads = self.grad_reducer(grads)
         cond = self.get_overflow_status(None, grads)
         overflow = self.process_loss_scale(cond)
         if not overflow:
