@@ -187,3 +187,49 @@ def test_parameter_broadcast_as_mindspore(workers, mode):
         own = dp_cases.weights_of(dp_cases.make_network(seed=100))
         for name, value in own.items():
             np.testing.assert_array_equal(arrays[1][f"broadcast_graph/{name}"], value)
+
+
+# ------------------------------------------------------------------ sharded datasets (single process)
+SHARDS = json.loads((DIST / "dp_shards.json").read_text())
+
+
+def _shard_rows(name):
+    import mindspore.dataset as ds
+    import dp_shard_cases
+
+    _, num_shards, build = dp_shard_cases.CASES[name]
+    shards = []
+    for shard_id in range(num_shards):
+        ds.config.set_seed(dp_shard_cases.SEED)
+        data = build(ds, num_shards, shard_id)
+        it = data.create_tuple_iterator(num_epochs=2, output_numpy=True)
+        shards.append(([[int(row[0]) for row in it] for _ in range(2)], data.get_dataset_size()))
+    return shards
+
+
+@pytest.mark.parametrize("name", sorted(SHARDS["cases"]))
+def test_shards_as_mindspore(name):
+    """Unshuffled: every shard yields MindSpore's rows (rows shard_id, shard_id + num_shards, ..., wrapping to
+    pad the last shards).  Shuffled: msshim's permutation is its own (MindSpore's shuffle generator is not
+    reproduced), but as in MindSpore every shard has the same size, the shards of one epoch together cover every
+    row, only the padding repeats rows, and each epoch reshuffles."""
+    case = SHARDS["cases"][name]
+    got = _shard_rows(name)
+    expected = [(s["epochs"], s["get_dataset_size"]) for s in case["shards"]]
+    if "shuffle" not in name:
+        assert got == expected
+        return
+    assert [size for _, size in got] == [size for _, size in expected]
+    for epoch in (0, 1):
+        for shards in (got, expected):
+            rows = [r for epochs, _ in shards for r in epochs[epoch]]
+            assert set(rows) == set(range(case["num_rows"]))
+            assert len(rows) - case["num_rows"] == len(rows) - len(set(rows))  # repeats = padding only
+    assert [e[0] for e, _ in got] != [e[1] for e, _ in got]
+
+
+def test_even_shards_cover_every_sample_once():
+    for name in ("slices_12_by_2", "slices_12_by_3", "generator_12_by_2", "slices_16_by_2_shuffle"):
+        for epoch in (0, 1):
+            rows = [r for epochs, _ in _shard_rows(name) for r in epochs[epoch]]
+            assert sorted(rows) == list(range(SHARDS["cases"][name]["num_rows"])), name
