@@ -29,7 +29,7 @@ import dp_cases  # noqa: E402
 CONTEXT = json.loads((DIST / "dp_context.json").read_text())
 TRAINING = json.loads((DIST / "dp_training.json").read_text())
 ORACLE = np.load(DIST / "dp_training.npz")
-CASES = ("dp_cell_sgd", "dp_cell_momentum", "dp_model_sgd")
+CASES = ("dp_cell_sgd", "dp_cell_momentum", "dp_model_sgd", "dp_loss_scale_sgd")
 
 
 @pytest.fixture(autouse=True)
@@ -123,6 +123,7 @@ def single_process():
     for kind in ("sgd", "momentum"):
         out[f"dp_cell_{kind}"] = dp_cases.train_one_step_cell(0, 1, kind)[0]
     out["dp_model_sgd"] = dp_cases.model_train(0, 1)
+    out["dp_loss_scale_sgd"] = dp_cases.loss_scale_cell(0, 1)
     return out
 
 
@@ -136,7 +137,9 @@ def test_two_workers_match_one_process_and_mindspore(workers, single_process, ca
         np.testing.assert_array_equal(rank0, rank1)  # every rank applied the same reduced gradients
         assert np.abs(rank0 - single_process[case][name]).max() <= 1e-6, name
         # real MindSpore: the same 2-worker run (rank 0; its ranks agreed bitwise) and the one-process run
-        assert TRAINING["max_abs_diff_between_ranks"][case] == 0.0
+        assert TRAINING["max_abs_diff_between_ranks"].get(case, 0.0) == 0.0
+        if f"{case}/{name}" not in ORACLE:  # loss scale: MindSpore's CPU wheel cannot run that cell
+            continue
         sample = dp_cases.sample_of(rank0)
         np.testing.assert_allclose(sample, ORACLE[f"{case}/{name}"], rtol=0, atol=1e-6)
         np.testing.assert_allclose(sample, ORACLE[f"single_{case[3:]}/{name}"], rtol=0, atol=1e-6)
