@@ -16,6 +16,7 @@ default 0 / 1 / 0 / 1); every other function raises RuntimeError until ``init`` 
 """
 from __future__ import annotations
 
+import atexit
 import datetime
 import os
 import socket
@@ -135,12 +136,23 @@ def init(backend_name=None):
             launch["rank"] % torch.cuda.device_count()
         torch.cuda.set_device(local_rank)
         context.set_context(device_id=local_rank)
-    if launch["init_method"] == "env://":
-        dist.init_process_group(torch_backend, timeout=_timeout())
-    else:
-        dist.init_process_group(torch_backend, init_method=launch["init_method"], rank=launch["rank"],
-                                world_size=launch["world_size"], timeout=_timeout())
+    timeout = _timeout()
+    try:
+        if launch["init_method"] == "env://":
+            dist.init_process_group(torch_backend, timeout=timeout)
+        else:
+            dist.init_process_group(torch_backend, init_method=launch["init_method"], rank=launch["rank"],
+                                    world_size=launch["world_size"], timeout=timeout)
+    except Exception as err:  # torch's store/backend errors: say which rendezvous failed and the time limit
+        where = launch["init_method"] if launch["init_method"] != "env://" else \
+            f"{os.environ['MASTER_ADDR']}:{os.environ['MASTER_PORT']}"
+        raise RuntimeError(f"For 'init', rank {launch['rank']} could not join the {launch['world_size']} workers "
+                           f"at {where} within {timeout.total_seconds():g} s (MSSHIM_DIST_TIMEOUT): "
+                           f"{type(err).__name__}: {err}") from err
     _LOCAL["rank"], _LOCAL["size"] = _local_rank_and_size(launch)
+    # Tear the groups down before the interpreter does: torch aborts (SIGABRT) when a user group's gloo
+    # threads are destroyed during interpreter shutdown.
+    atexit.register(release)
     GlobalComm.BACKEND = Backend(backend_name)
     GlobalComm.WORLD_COMM_GROUP = NCCL_WORLD_COMM_GROUP if backend_name == "nccl" else MCCL_WORLD_COMM_GROUP
     GlobalComm.INITED = True
