@@ -236,3 +236,14 @@ def test_even_shards_cover_every_sample_once():
         for epoch in (0, 1):
             rows = [r for epochs, _ in _shard_rows(name) for r in epochs[epoch]]
             assert sorted(rows) == list(range(SHARDS["cases"][name]["num_rows"])), name
+
+
+def test_data_parallel_step_without_init_is_a_clear_error():
+    """MindSpore builds the cell (degree = get_group_size() = 1 before init) and then crashes the process
+    (segmentation fault) at the first step; msshim raises the not-initialised RuntimeError instead."""
+    ms.set_auto_parallel_context(parallel_mode=ms.ParallelMode.DATA_PARALLEL, gradients_mean=True)
+    net = nn.Dense(3, 2)
+    train = nn.TrainOneStepCell(nn.WithLossCell(net, nn.MSELoss()), nn.SGD(net.trainable_params()))
+    assert (train.reducer_flag, train.mean, train.degree) == (True, True, 1)
+    with pytest.raises(RuntimeError, match="has not been inited"):
+        train(ms.Tensor(np.ones((2, 3), np.float32)), ms.Tensor(np.ones((2, 2), np.float32)))

@@ -158,10 +158,13 @@ class TrainOneStepCell(Cell):
         if return_grad:
             self.weights_name = [p.name for p in self.optimizer.parameters]
         object.__setattr__(self, "_weight_list", list(self.weights))
+        from msshim.parallel._utils import _get_parallel_mode
+        self.parallel_mode = _get_parallel_mode()
         reducer = _grad_reducer(self.weights)
         self.reducer_flag = reducer is not None
         if reducer is not None:
             self.grad_reducer = reducer
+            self.mean, self.degree = reducer.mean, reducer.degree
         object.__setattr__(self, "_broadcast_pending", _broadcast_wanted())
 
     def _loss_and_grads(self, inputs: tuple, sens, reduce: bool = True):
