@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 
 import mindspore as ms
 from mindspore import ops
@@ -43,9 +44,9 @@ def _msshim_run(args: list, env: dict | None = None) -> tuple[subprocess.Complet
     return proc, time.monotonic() - start
 
 
-def _results(out_dir: Path, proc: subprocess.CompletedProcess) -> list:
+def _results(out_dir: Path, proc: subprocess.CompletedProcess, nproc: int = NPROC) -> list:
     assert proc.returncode == 0, proc.stderr[-3000:]
-    return [json.loads((out_dir / f"rank{r}.json").read_text()) for r in range(NPROC)]
+    return [json.loads((out_dir / f"rank{r}.json").read_text()) for r in range(nproc)]
 
 
 def _free_port() -> int:
@@ -67,7 +68,22 @@ def test_msshim_run_nproc_rank_facts(tmp_path):
 def test_collectives_values_and_gradients(tmp_path):
     proc, _ = _msshim_run(["--nproc", str(NPROC), str(FIXTURES / "collectives.py"), str(tmp_path)])
     results = _results(tmp_path, proc)
-    n = NPROC
+    _check_collectives(results, NPROC)
+    assert all(res["device"] == "cpu" for res in results)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA (NCCL)")
+def test_collectives_on_nccl(tmp_path):
+    """device_target='GPU': init() picks NCCL, each rank uses CUDA device LOCAL_RANK (one rank per GPU)."""
+    n = torch.cuda.device_count()
+    proc, _ = _msshim_run(["--nproc", str(n), str(FIXTURES / "collectives.py"), str(tmp_path)],
+                          env=_clean_env(MSSHIM_TEST_DEVICE="GPU"))
+    results = _results(tmp_path, proc, n)
+    _check_collectives(results, n)
+    assert [res["device"] for res in results] == [f"cuda:{r}" for r in range(n)]
+
+
+def _check_collectives(results: list, n: int) -> None:
     base = np.arange(6, dtype=np.float32).reshape(3, 2)
     xs = [base + 10 * r for r in range(n)]
     ws = [base * (r + 1) for r in range(n)]
@@ -78,7 +94,7 @@ def test_collectives_values_and_gradients(tmp_path):
     prod1 = np.prod([x + 1 for x in xs], axis=0)
     for r, res in enumerate(results):
         assert (res["rank"], res["size"]) == (r, n)
-        got = {k: np.asarray(v) for k, v in res.items() if k not in ("broadcast", "group_ranks")}
+        got = {k: np.asarray(v) for k, v in res.items() if k not in ("broadcast", "group_ranks", "device")}
         for op, fn in reduce.items():
             np.testing.assert_allclose(got["allreduce_" + op], fn(xs, axis=0), rtol=1e-6)
         np.testing.assert_array_equal(got["allreduce_int32"], sum(np.arange(3) + k for k in range(n)))
@@ -100,7 +116,7 @@ def test_collectives_values_and_gradients(tmp_path):
         np.testing.assert_allclose(got["grad_broadcast"], ws[r])
         np.testing.assert_allclose(got["group_sum"], np.sum(xs, axis=0))
         assert res["group_ranks"] == list(range(n)) and res["group_size"] == n
-        assert res["group_rank_of_world_1"] == 1 and res["world_rank_of_group_1"] == 1
+        assert res["group_rank_of_world_last"] == n - 1 and res["world_rank_of_group_last"] == n - 1
 
 
 @pytest.mark.parametrize("script, message", [("fail_rank1.py", "ValueError: worker one gave up"),
