@@ -138,7 +138,9 @@ def init(backend_name=None):
         context.set_context(device_id=local_rank)
     timeout = _timeout()
     try:
-        if launch["init_method"] == "env://":
+        if dist.is_initialized():
+            pass  # torch's default group already exists (made by torch code in this process): adopt it
+        elif launch["init_method"] == "env://":
             dist.init_process_group(torch_backend, timeout=timeout)
         else:
             dist.init_process_group(torch_backend, init_method=launch["init_method"], rank=launch["rank"],
