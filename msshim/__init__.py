@@ -23,7 +23,7 @@ _CONTEXT_NAMES = ("COMPATIBLE", "GRAPH_MODE", "LAX", "PYNATIVE_MODE", "STRICT", 
                   "get_auto_parallel_context", "get_context", "reset_auto_parallel_context",
                   "set_auto_parallel_context", "set_context", "set_device")
 _SERIALIZATION_NAMES = ("ckpt_to_safetensors", "export", "load", "load_checkpoint", "load_checkpoint_async",
-                        "load_param_into_net", "safetensors_to_ckpt", "save_checkpoint")
+                        "load_param_into_net", "merge_sliced_parameter", "safetensors_to_ckpt", "save_checkpoint")
 
 _TABLE = {name: "msshim.common.dtype" for name in _DTYPE_NAMES}
 _TABLE.update({name: "msshim.context" for name in _CONTEXT_NAMES})

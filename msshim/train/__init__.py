@@ -7,7 +7,7 @@ from msshim._lazy import lazy_attributes
 _TABLE = {"Model": "msshim.train.model", "serialization": "msshim.train.serialization"}
 _TABLE.update({name: "msshim.train.serialization" for name in (
     "ckpt_to_safetensors", "export", "load", "load_checkpoint", "load_checkpoint_async", "load_param_into_net",
-    "safetensors_to_ckpt", "save_checkpoint")})
+    "merge_sliced_parameter", "safetensors_to_ckpt", "save_checkpoint")})
 _TABLE.update({name: "msshim.train.callback" for name in (
     "Callback", "CheckpointConfig", "EarlyStopping", "History", "LambdaCallback", "LearningRateScheduler",
     "LossMonitor", "ModelCheckpoint", "ReduceLROnPlateau", "RunContext", "TimeMonitor", "callback")})

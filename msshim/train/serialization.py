@@ -40,7 +40,7 @@ from msshim.train._param_loading import load_param_into_net
 logger = logging.getLogger("msshim")
 
 __all__ = ["save_checkpoint", "export", "load", "load_checkpoint", "load_checkpoint_async", "load_param_into_net",
-           "ckpt_to_safetensors", "safetensors_to_ckpt"]
+           "ckpt_to_safetensors", "safetensors_to_ckpt", "merge_sliced_parameter"]
 
 SLICE_SIZE = 512 * 1024  # KB, as MindSpore's module constant: entries are cut into 1024 * SLICE_SIZE bytes
 _ASYNC: dict = {"thread": None, "process": None, "error": None}
@@ -496,3 +496,11 @@ def load(file_name, **kwargs):
     from msshim.train._mindir.load import load as _load
 
     return _load(file_name, **kwargs)
+
+
+def merge_sliced_parameter(sliced_parameters, strategy=None):
+    """``mindspore.merge_sliced_parameter``: merge parameter slices (in rank order) into one Parameter; see
+    :func:`msshim.parallel.checkpoint_transform.merge_sliced_parameter`."""
+    from msshim.parallel.checkpoint_transform import merge_sliced_parameter as _merge
+
+    return _merge(sliced_parameters, strategy)
