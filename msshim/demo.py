@@ -4,8 +4,9 @@ It runs unchanged MindSpore-API code (msshim/_examples/nets.py: the beginner tut
 shows that the parameters carry MindSpore's checkpoint names, checks the results against the same computation in
 plain PyTorch modules loaded from the cell's ``state_dict()`` and times both, round-trips a checkpoint, then
 exports LeNet5 to MindIR and runs the file in ``nn.GraphCell`` (onnxruntime), then trains with ``Model.train`` +
-``ModelCheckpoint`` and resumes from the checkpoint into a fresh network and optimizer (the save/load tutorials'
-flows).  Each step prints one row of a summary table.
+``ModelCheckpoint`` on synthetic MNIST-shaped data, resumes from the checkpoint into a fresh network and optimizer
+(the save/load tutorials' flows), and converts that checkpoint to ``.pt`` with ``msshim convert`` for a plain
+PyTorch model.  Each step prints one row of a summary table.
 """
 from __future__ import annotations
 
@@ -136,8 +137,37 @@ def _train_and_resume(make_net, rng) -> int:
         final = resumed.eval(dataset())
         _row("resume: load ckpt into fresh net + optimizer, train", f"global_step {step}, eval "
              f"{'equal' if same else 'DIFFERS'}, acc -> {final['accuracy']:.2f}")
+        converted = _to_pytorch(os.path.join(tmp, files[-1]), net, images[:64])
     learned = after["accuracy"] > max(0.5, before["accuracy"] + 0.2)
-    return 0 if learned and same and not not_loaded and step == 96 else 1
+    return 0 if learned and same and not not_loaded and step == 96 and converted else 1
+
+
+def _to_pytorch(ckpt: str, net, images) -> bool:
+    """``msshim convert model.ckpt model.pt --weights-only`` (the converters' CLI: msshim never imports them),
+    then the .pt in a plain PyTorch model with ``strict=True``: the same outputs as the trained Cell."""
+    import os
+    import subprocess
+    import sys
+
+    from mindspore import Tensor
+
+    from msshim._examples.torch_nets import TorchNetwork
+
+    pt = os.path.splitext(ckpt)[0] + ".pt"
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "msshim", "convert", ckpt, pt, "--weights-only", "--no-progress"],
+                          capture_output=True, text=True)
+    took = (time.perf_counter() - start) * 1e3
+    if done.returncode != 0:
+        _row("msshim convert model.ckpt model.pt", "FAILED: " + (done.stderr.strip().splitlines() or ["?"])[-1][:40])
+        return False
+    model = TorchNetwork()
+    model.load_state_dict(torch.load(pt, weights_only=True), strict=True)
+    with torch.no_grad():
+        theirs = model(torch.from_numpy(images)).numpy()
+    err = float(np.abs(net(Tensor(images)).asnumpy() - theirs).max())
+    _row("msshim convert ckpt -> .pt; torch model (strict)", f"output {theirs.shape}, max |diff| {err:.1e}", took)
+    return err <= 1e-5
 
 
 def main(device: str = "auto") -> int:

@@ -13,5 +13,6 @@ def test_demo_passes():
     steps = [line.split("|")[1].strip() for line in lines if line.startswith("| ") and "---" not in line]
     for expected in ("save_checkpoint(net, 'model.ckpt')", "export(LeNet5, x, file_format='MINDIR')",
                      "nn.GraphCell(load('lenet5.mindir'))(x), batch 1",
-                     "Model.train 3 epochs (Momentum) + ModelCheckpoint"):
+                     "Model.train 3 epochs (Momentum) + ModelCheckpoint",
+                     "msshim convert ckpt -> .pt; torch model (strict)"):
         assert expected in steps

@@ -28,6 +28,21 @@ class TorchLeNet5(torch.nn.Module):
         return self.fc3(x)
 
 
+class TorchNetwork(torch.nn.Module):
+    """The tutorial's Network in plain PyTorch with the same attribute names, so a MindSpore checkpoint converted to
+    ``.pt`` (``msshim convert model.ckpt model.pt``) loads into it with ``strict=True``."""
+
+    def __init__(self):
+        super().__init__()
+        self.flatten = torch.nn.Flatten()
+        self.dense_relu_sequential = torch.nn.Sequential(torch.nn.Linear(784, 512), torch.nn.ReLU(),
+                                                         torch.nn.Linear(512, 512), torch.nn.ReLU(),
+                                                         torch.nn.Linear(512, 10))
+
+    def forward(self, x):
+        return self.dense_relu_sequential(self.flatten(x))
+
+
 def torch_tutorial() -> torch.nn.Module:
     return torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 512), torch.nn.ReLU(),
                                torch.nn.Linear(512, 512), torch.nn.ReLU(), torch.nn.Linear(512, 10))
