@@ -116,16 +116,13 @@ def _dtype_name(code: int) -> str:
         return f"code{code}"
 
 
-def _short(name: str, graph_name: str) -> str:
-    prefix = graph_name + ":"
-    return name[len(prefix):] if name.startswith(prefix) else name
-
-
 def _output_infos(model) -> list[TensorInfo]:
+    from msshim.train._mindir.to_onnx.values import short_name
+
     graph = model.graph
     out = []
     for value in graph.output:
-        name = _short(value.name, graph.name)
+        name = short_name(value.name, graph.name)
         if value.tensor:
             t = value.tensor[0]
             out.append(TensorInfo(name, tuple(t.dims), _dtype_name(t.data_type)))
@@ -139,6 +136,7 @@ def _output_infos(model) -> list[TensorInfo]:
 def inspect_mindir(path, *, dec_key: bytes | None = None, dec_mode: str = "AES-GCM") -> MindIRInspection:
     """Inputs, outputs, primitives (with use counts) and parameters of a MindIR file."""
     from msshim.train._mindir.to_onnx.translate import resolve_primitive
+    from msshim.train._mindir.to_onnx.values import short_name
     from msshim.train.ckpt_format.crypto import cipher_magic_mode
 
     path = os.fspath(path)
@@ -151,11 +149,11 @@ def inspect_mindir(path, *, dec_key: bytes | None = None, dec_mode: str = "AES-G
     graph = model.graph
     table = {p.name: p for p in model.primitives}
     primitives = Counter(resolve_primitive(n.op_type, table)[0] for n in graph.node if n.op_type != "Constant")
-    inputs = [TensorInfo(_short(v.name, graph.name), tuple(v.tensor[0].dims) if v.tensor else (),
+    inputs = [TensorInfo(short_name(v.name, graph.name), tuple(v.tensor[0].dims) if v.tensor else (),
                          _dtype_name(v.tensor[0].data_type) if v.tensor else "-") for v in graph.input]
     params, external = [], []
     for p in graph.parameter:
-        params.append(TensorInfo(p.ref_key or _short(p.name, graph.name), tuple(p.dims), _dtype_name(p.data_type),
+        params.append(TensorInfo(p.ref_key or short_name(p.name, graph.name), tuple(p.dims), _dtype_name(p.data_type),
                                  len(p.raw_data)))
         if p.HasField("external_data") and p.external_data.location not in external:
             external.append(p.external_data.location)

@@ -25,6 +25,8 @@ from typing import Any
 import numpy as np
 import torch
 
+from msshim.common import dtype as mstype
+from msshim.common._convert import numpy_to_torch
 from msshim.common.parameter import Parameter
 from msshim.common.tensor import Tensor, wrap
 from msshim.nn.cell import Cell
@@ -33,35 +35,9 @@ __all__ = ["GraphCell"]
 
 _VERSION = operator.attrgetter("_version")  # torch bumps a tensor's version on every in-place write
 
-_TORCH_OF_NUMPY = {
-    np.dtype(np.float32): torch.float32, np.dtype(np.float64): torch.float64, np.dtype(np.float16): torch.float16,
-    np.dtype(np.int8): torch.int8, np.dtype(np.int16): torch.int16, np.dtype(np.int32): torch.int32,
-    np.dtype(np.int64): torch.int64, np.dtype(np.uint8): torch.uint8, np.dtype(np.bool_): torch.bool,
-    np.dtype(np.complex64): torch.complex64, np.dtype(np.complex128): torch.complex128,
-}
-try:
-    import ml_dtypes
-
-    _TORCH_OF_NUMPY[np.dtype(ml_dtypes.bfloat16)] = torch.bfloat16
-except ImportError:  # pragma: no cover
-    pass
-
-
 _ONNX_TYPE_OF_TORCH = {torch.float32: "tensor(float)", torch.float64: "tensor(double)",
                        torch.float16: "tensor(float16)", torch.int32: "tensor(int32)", torch.int64: "tensor(int64)",
                        torch.bool: "tensor(bool)", torch.int8: "tensor(int8)", torch.uint8: "tensor(uint8)"}
-
-
-def _torch_of(array: np.ndarray) -> torch.Tensor:
-    """A writable torch tensor of a (possibly read-only, possibly bfloat16) numpy array: a copy of read-only
-    arrays (parameters inside the protobuf), the array's own memory otherwise (split files' data, read once) —
-    the graph's parameters, as MindSpore's GraphCell shares its FuncGraph's."""
-    bf16 = array.dtype == np.dtype("V2") or str(array.dtype) == "bfloat16"
-    if array.flags.writeable and array.flags.c_contiguous:
-        return torch.from_numpy(array.view(np.uint16)).view(torch.bfloat16) if bf16 else torch.from_numpy(array)
-    if bf16:
-        return torch.from_numpy(array.view(np.uint16).copy()).view(torch.bfloat16)
-    return torch.from_numpy(np.array(array, copy=True))
 
 
 def _numpy_of(t: torch.Tensor, lowered: bool) -> np.ndarray:
@@ -73,12 +49,6 @@ def _numpy_of(t: torch.Tensor, lowered: bool) -> np.ndarray:
     if lowered and t.dtype in (torch.bfloat16, torch.float16, torch.float64):
         t = t.float()
     return t.numpy()
-
-
-def _ms_dtype_name(t: torch.Tensor) -> str:
-    from msshim.common.dtype import from_torch
-
-    return str(from_torch(t.dtype))
 
 
 def _shape_text(shape) -> str:
@@ -108,7 +78,9 @@ class GraphCell(Cell):
         object.__setattr__(self, "graph", graph)
         tps = []
         for name, array in graph.parameters.items():
-            data = _torch_of(array)
+            # a copy of read-only arrays (inside the protobuf), the array's own memory otherwise (split files' data,
+            # read once): the graph's parameters, as MindSpore's GraphCell shares its FuncGraph's
+            data = numpy_to_torch(array, copy=False)
             if name in params_init:
                 data = self._checked_init(name, data, params_init[name])
             param = Parameter(data, name=name, requires_grad=True)
@@ -125,8 +97,8 @@ class GraphCell(Cell):
         if tuple(new.shape) != tuple(current.shape) or new.dtype != current.dtype:
             raise ValueError(
                 "Only support update parameter by Tensor or Parameter with same shape and dtype as it. The parameter "
-                f"'{name}' has shape {_shape_text(current.shape)} and dtype {_ms_dtype_name(current)}, but got the "
-                f"update value with shape {_shape_text(new.shape)} and dtype {_ms_dtype_name(new)}.")
+                f"'{name}' has shape {_shape_text(current.shape)} and dtype {_ms_name(current.dtype)}, but got the "
+                f"update value with shape {_shape_text(new.shape)} and dtype {_ms_name(new.dtype)}.")
         return new.to("cpu").clone()
 
     # ------------------------------------------------------------------------------------------ session
@@ -145,7 +117,7 @@ class GraphCell(Cell):
             raise RuntimeError(f"For 'GraphCell', the MindIR '{graph.file_name}' cannot be run: {e}") from None
         object.__setattr__(self, "_input_names", [i.name for i in model.graph.input])
         object.__setattr__(self, "_output_names", [o.name for o in model.graph.output])
-        object.__setattr__(self, "_input_dtypes", [_TORCH_OF_NUMPY[spec.dtype] for _, spec in graph.inputs])
+        object.__setattr__(self, "_input_dtypes", [_torch_dtype(spec.dtype) for _, spec in graph.inputs])
         object.__setattr__(self, "_input_ranks", [len(spec.shape) for _, spec in graph.inputs])
         object.__setattr__(self, "_input_shapes", [torch.Size(spec.shape) for _, spec in graph.inputs])
         object.__setattr__(self, "_free_batch", False)
@@ -154,7 +126,7 @@ class GraphCell(Cell):
         object.__setattr__(self, "_external", set(external_initializers(model)))
 
         object.__setattr__(self, "_output_dtypes",
-                           [_TORCH_OF_NUMPY[numpy_of_onnx(o.type.tensor_type.elem_type)] for o in model.graph.output])
+                           [_torch_dtype(numpy_of_onnx(o.type.tensor_type.elem_type)) for o in model.graph.output])
         object.__setattr__(self, "_model_bytes", model.SerializeToString())
         object.__setattr__(self, "_lowered", False)
         object.__setattr__(self, "_lowered_bytes", None)
@@ -322,7 +294,7 @@ class GraphCell(Cell):
     def _bad_input(name: str, t: torch.Tensor, dtype: torch.dtype, rank: int) -> None:
         if t.dtype != dtype:
             raise RuntimeError(f"For 'GraphCell', the input '{name}' must be a Tensor[{_ms_name(dtype)}] as the "
-                               f"MindIR was exported with, but got Tensor[{_ms_dtype_name(t)}].")
+                               f"MindIR was exported with, but got Tensor[{_ms_name(t.dtype)}].")
         raise ValueError(f"For 'GraphCell', the input '{name}' must have rank {rank} as the MindIR was "
                          f"exported with, but got shape {tuple(t.shape)}.")
 
@@ -346,9 +318,11 @@ def _nest(structure, results: list):
 
 
 def _ms_name(dtype: torch.dtype) -> str:
-    from msshim.common.dtype import from_torch
+    return str(mstype.from_torch(dtype))
 
-    return str(from_torch(dtype))
+
+def _torch_dtype(dtype: np.dtype) -> torch.dtype:
+    return mstype.to_torch_dtype(mstype.pytype_to_dtype(dtype))
 
 
 def _with_free_batch(data: bytes) -> bytes:

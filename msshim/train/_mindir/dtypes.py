@@ -29,6 +29,19 @@ CODE_OF_NUMPY: dict[np.dtype, int] = {
 }
 
 
+# MindSpore's TypeId integers, as Cast's destination type is written in a MindIR graph (kNumberTypeBool = 30 ...).
+NUMPY_OF_TYPE_ID: dict[int, np.dtype] = {
+    30: np.dtype(np.bool_), 32: np.dtype(np.int8), 33: np.dtype(np.int16), 34: np.dtype(np.int32),
+    35: np.dtype(np.int64), 37: np.dtype(np.uint8), 38: np.dtype(np.uint16), 39: np.dtype(np.uint32),
+    40: np.dtype(np.uint64), 42: np.dtype(np.float16), 43: np.dtype(np.float32), 44: np.dtype(np.float64),
+    45: np.dtype(ml_dtypes.bfloat16), 51: np.dtype(np.complex64), 52: np.dtype(np.complex128),
+}
+# The exporters write Cast only to the types checked with MindSpore 2.10's CPU Cast (no bfloat16 / complex).
+TYPE_ID_OF_NUMPY: dict[np.dtype, int] = {
+    dt: code for code, dt in NUMPY_OF_TYPE_ID.items() if dt.kind in "biuf" and dt != np.dtype(ml_dtypes.bfloat16)
+}
+
+
 def numpy_dtype(code: int) -> np.dtype:
     """numpy dtype of a MindIR data_type code; ValueError for codes MindIR tensors never carry."""
     try:

@@ -14,14 +14,9 @@ import numpy as np
 from msshim._proto import mind_ir_pb2
 from msshim.train._mindir.reader import LOAD_FAILED, check_load_args, read_model_and_data
 from msshim.train._mindir.to_onnx.translate import primitives_used
-from msshim.train._mindir.to_onnx.values import TypeSpec, parameter_name, tensor_array, tensor_spec
+from msshim.train._mindir.to_onnx.values import TypeSpec, parameter_name, short_name, tensor_array, tensor_spec
 
 __all__ = ["load", "MindIRGraph"]
-
-
-def _short(name: str, graph_name: str) -> str:
-    prefix = graph_name + ":"
-    return name[len(prefix):] if name.startswith(prefix) else name
 
 
 class MindIRGraph:
@@ -46,7 +41,7 @@ class MindIRGraph:
             (parameter_name(p), external[p.name] if p.name in external else tensor_array(p))
             for p in graph.parameter)
         self.inputs: list[tuple[str, TypeSpec]] = [
-            (_short(i.name, graph.name), tensor_spec(i.tensor[0]) if i.tensor else TypeSpec((), None))
+            (short_name(i.name, graph.name), tensor_spec(i.tensor[0]) if i.tensor else TypeSpec((), None))
             for i in graph.input]
         self.outputs: list[TypeSpec | None] = [tensor_spec(o.tensor[0]) if len(o.tensor) == 1 else None
                                                for o in graph.output]

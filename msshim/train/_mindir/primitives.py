@@ -23,6 +23,7 @@ from typing import Sequence
 import numpy as np
 
 from msshim.train._mindir.builder import PRIMITIVE, MindIRBuilder
+from msshim.train._mindir.dtypes import TYPE_ID_OF_NUMPY
 
 FORMAT_NCHW = 0  # mindspore Format enum value of "NCHW" (BiasAdd data_format, BatchNorm data_format)
 
@@ -338,9 +339,7 @@ def avg_pool_fn(b: MindIRBuilder, x: str, kernel_size: Ints, strides: Ints, pad_
 
 
 # mindspore TypeId values (mindapi/base/type_id.h) of the numpy dtypes ``Cast`` targets
-TYPE_ID = {np.dtype(np.bool_): 30, np.dtype(np.int8): 32, np.dtype(np.int16): 33, np.dtype(np.int32): 34,
-           np.dtype(np.int64): 35, np.dtype(np.uint8): 37, np.dtype(np.uint16): 38, np.dtype(np.uint32): 39,
-           np.dtype(np.uint64): 40, np.dtype(np.float16): 42, np.dtype(np.float32): 43, np.dtype(np.float64): 44}
+TYPE_ID = TYPE_ID_OF_NUMPY
 
 
 def cast(b: MindIRBuilder, x: str, dtype, scope: str = "") -> str:

@@ -8,6 +8,9 @@ from typing import Any
 import numpy as np
 import torch
 
+from msshim.common import dtype as mstype
+from msshim.common._convert import torch_to_numpy
+
 
 # ------------------------------------------------------------------------------------------------ values
 @dataclass
@@ -45,23 +48,12 @@ class _PendingMaxPool:
 
 
 def _numpy(tensor: torch.Tensor) -> np.ndarray:
-    """CPU numpy copy of a (possibly CUDA, possibly bfloat16) tensor."""
-    tensor = tensor.detach()
-    if tensor.device.type != "cpu":
-        tensor = tensor.cpu()
-    if tensor.dtype == torch.bfloat16:
-        import ml_dtypes
-
-        return tensor.view(torch.int16).numpy().view(ml_dtypes.bfloat16).copy()
-    return tensor.contiguous().numpy().copy()
+    """CPU numpy copy (C order) of a (possibly CUDA, possibly bfloat16) tensor."""
+    return np.array(torch_to_numpy(tensor), order="C", copy=True)
 
 
 def _np_dtype(torch_dtype: torch.dtype) -> np.dtype:
-    if torch_dtype == torch.bfloat16:
-        import ml_dtypes
-
-        return np.dtype(ml_dtypes.bfloat16)
-    return torch.empty((), dtype=torch_dtype).numpy().dtype
+    return np.dtype(mstype.dtype_to_nptype(mstype.from_torch(torch_dtype)))
 
 
 def _meta(node: torch.fx.Node):

@@ -27,20 +27,6 @@ def external_initializers(model: onnx.ModelProto) -> list[str]:
     """Names of the initializers ``to_onnx(..., external_parameters=True)`` left for the caller to supply."""
     return [t.name for t in model.graph.initializer if t.data_location == OT.EXTERNAL]
 
-_ONNX_OF_NUMPY = {
-    np.dtype(np.float32): OT.FLOAT, np.dtype(np.float64): OT.DOUBLE, np.dtype(np.float16): OT.FLOAT16,
-    np.dtype(np.int8): OT.INT8, np.dtype(np.int16): OT.INT16, np.dtype(np.int32): OT.INT32,
-    np.dtype(np.int64): OT.INT64, np.dtype(np.uint8): OT.UINT8, np.dtype(np.uint16): OT.UINT16,
-    np.dtype(np.uint32): OT.UINT32, np.dtype(np.uint64): OT.UINT64, np.dtype(np.bool_): OT.BOOL,
-    np.dtype(np.complex64): OT.COMPLEX64, np.dtype(np.complex128): OT.COMPLEX128,
-}
-try:
-    import ml_dtypes
-
-    _ONNX_OF_NUMPY[np.dtype(ml_dtypes.bfloat16)] = OT.BFLOAT16
-except ImportError:  # pragma: no cover - ml_dtypes is a dependency
-    pass
-_NUMPY_OF_ONNX = {v: k for k, v in _ONNX_OF_NUMPY.items()}
 
 
 _SAME_AS_FIRST = {
@@ -53,23 +39,19 @@ _BROADCAST = {"Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Mod"} | _COMPARE
 
 
 def onnx_dtype(dtype) -> int:
+    """ONNX element type of a numpy dtype (ml_dtypes' bfloat16 included), as onnx's own mapping gives it."""
     try:
-        return _ONNX_OF_NUMPY[np.dtype(dtype)]
-    except KeyError:
+        return helper.np_dtype_to_tensor_dtype(np.dtype(dtype))
+    except (KeyError, ValueError, TypeError):
         raise TranslateError(f"dtype {np.dtype(dtype)} has no ONNX equivalent") from None
 
 
-def numpy_of_onnx(code: int) -> np.dtype:
-    return _NUMPY_OF_ONNX[code]
-
-
-def _initializer(array: np.ndarray, name: str) -> onnx.TensorProto:
-    array = np.ascontiguousarray(array)
-    if array.dtype == _NUMPY_OF_ONNX.get(OT.BFLOAT16):
-        proto = OT(name=name, data_type=OT.BFLOAT16, dims=list(array.shape))
-        proto.raw_data = array.tobytes()
-        return proto
-    return numpy_helper.from_array(array, name)
+def numpy_of_onnx(code: int) -> np.dtype | None:
+    """numpy dtype of an ONNX element type; None for UNDEFINED and types numpy cannot hold."""
+    try:
+        return np.dtype(helper.tensor_dtype_to_np_dtype(code)) if code else None
+    except (KeyError, ValueError, TypeError):
+        return None
 
 
 class Emitter:
@@ -97,7 +79,7 @@ class Emitter:
         return name
 
     def add_initializer(self, name: str, array: np.ndarray) -> str:
-        self.initializers[name] = _initializer(array, name)
+        self.initializers[name] = numpy_helper.from_array(np.ascontiguousarray(array), name)
         self.info[name] = TypeSpec(tuple(array.shape), array.dtype)
         if array.size <= 64 and array.dtype.kind in "iub":
             self.small_constants[name] = np.array(array)
@@ -239,9 +221,10 @@ class Emitter:
             if vi.name in self.info or not vi.type.HasField("tensor_type"):
                 continue
             tt = vi.type.tensor_type
-            if tt.elem_type == 0 or tt.elem_type not in _NUMPY_OF_ONNX:
+            dtype = numpy_of_onnx(tt.elem_type)
+            if dtype is None:
                 continue
             shape = None
             if tt.HasField("shape"):
                 shape = tuple(d.dim_value if d.HasField("dim_value") else None for d in tt.shape.dim)
-            self.info[vi.name] = TypeSpec(shape, _NUMPY_OF_ONNX[tt.elem_type])
+            self.info[vi.name] = TypeSpec(shape, dtype)

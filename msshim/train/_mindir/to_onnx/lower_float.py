@@ -13,17 +13,10 @@ import onnx
 from onnx import TensorProto as OT
 from onnx import numpy_helper
 
-from .emitter import numpy_of_onnx
 
 __all__ = ["LOWERED", "lower_to_float32"]
 
 LOWERED = (OT.FLOAT16, OT.BFLOAT16, OT.DOUBLE)
-
-
-def _array(t: onnx.TensorProto) -> np.ndarray:
-    if t.data_type == OT.BFLOAT16 and t.raw_data:
-        return np.frombuffer(t.raw_data, dtype=numpy_of_onnx(OT.BFLOAT16)).reshape(tuple(t.dims))
-    return numpy_helper.to_array(t)
 
 
 def lower_to_float32(model: onnx.ModelProto, types=LOWERED) -> tuple[onnx.ModelProto, bool]:
@@ -44,7 +37,7 @@ def lower_to_float32(model: onnx.ModelProto, types=LOWERED) -> tuple[onnx.ModelP
             length.value = str(int(np.prod(t.dims, dtype=np.int64)) * 4)
             changed = True
         elif t.data_type in types:
-            graph.initializer[i].CopyFrom(numpy_helper.from_array(_array(t).astype(np.float32), t.name))
+            graph.initializer[i].CopyFrom(numpy_helper.from_array(numpy_helper.to_array(t).astype(np.float32), t.name))
             changed = True
     for node in graph.node:
         if node.op_type == "Cast":

@@ -7,23 +7,19 @@ MindSpore passes dtypes to ``Cast``/``Argmax`` as its ``TypeId`` integers (2.10:
 """
 from __future__ import annotations
 
-import ml_dtypes
 import numpy as np
+
+from msshim.train._mindir.dtypes import NUMPY_OF_TYPE_ID
 
 from .emitter import onnx_dtype
 from .registry import Call, Const, TranslateError, as_int_tuple, translator
 
-TYPE_ID_NUMPY = {
-    30: np.bool_, 32: np.int8, 33: np.int16, 34: np.int32, 35: np.int64, 37: np.uint8, 38: np.uint16,
-    39: np.uint32, 40: np.uint64, 42: np.float16, 43: np.float32, 44: np.float64, 45: ml_dtypes.bfloat16,
-    51: np.complex64, 52: np.complex128,
-}
 _INT_MAX = np.iinfo(np.int64).max
 
 
 def numpy_of_type_id(value) -> np.dtype:
-    if isinstance(value, (int, np.integer)) and int(value) in TYPE_ID_NUMPY:
-        return np.dtype(TYPE_ID_NUMPY[int(value)])
+    if isinstance(value, (int, np.integer)) and int(value) in NUMPY_OF_TYPE_ID:
+        return NUMPY_OF_TYPE_ID[int(value)]
     raise TranslateError(f"unknown MindSpore dtype id {value!r}")
 
 

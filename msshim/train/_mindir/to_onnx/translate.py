@@ -21,7 +21,7 @@ from msshim._proto import mind_ir_pb2 as pb
 from . import ops_array, ops_math, ops_nn, ops_plumbing
 from .emitter import OPSET, Emitter, onnx_dtype
 from .registry import TRANSLATORS, Call, Const, TranslateError
-from .values import MONAD, TypeSpec, attribute_value, parameter_name, tensor_array, tensor_spec
+from .values import MONAD, TypeSpec, attribute_value, parameter_name, short_name, tensor_array, tensor_spec
 
 # Importing the families registers their translators.
 FAMILIES = (ops_plumbing, ops_math, ops_nn, ops_array)
@@ -67,11 +67,6 @@ def primitives_used(model: pb.ModelProto) -> list[str]:
     return list(seen)
 
 
-def _short(name: str, graph_name: str) -> str:
-    prefix = graph_name + ":"
-    return name[len(prefix):] if name.startswith(prefix) else name
-
-
 def _node_out(node: pb.NodeProto) -> Any:
     for a in node.attribute:
         if a.name == "shape":
@@ -114,7 +109,7 @@ def _translate_node(em, node, table, values: dict, graph_name: str) -> None:
         args = [values[name] for name in node.input]
     except KeyError as e:
         raise TranslateError(f"node '{node.name}' uses '{e.args[0]}' before it is defined") from None
-    call = Call(op, args, attrs, _node_out(node), _short(node.output[0], graph_name) if node.output else "")
+    call = Call(op, args, attrs, _node_out(node), short_name(node.output[0], graph_name) if node.output else "")
     result = TRANSLATORS[op](em, call)
     _record(em, result, call.out)
     for out in node.output:
@@ -138,7 +133,7 @@ def to_onnx(model: pb.ModelProto, external_parameters: bool = False) -> onnx.Mod
     for inp in graph.input:
         if not inp.tensor:
             raise TranslateError(f"graph input '{inp.name}' has no tensor type")
-        values[inp.name] = em.add_input(_short(inp.name, graph.name), tensor_spec(inp.tensor[0]))
+        values[inp.name] = em.add_input(short_name(inp.name, graph.name), tensor_spec(inp.tensor[0]))
     for param in graph.parameter:
         if external_parameters and not _small_integer(param):
             values[param.name] = em.add_external(parameter_name(param), tensor_spec(param))

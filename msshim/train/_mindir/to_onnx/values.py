@@ -121,6 +121,12 @@ def tensor_array(t: pb.TensorProto) -> np.ndarray:
     return flat.reshape(shape)
 
 
+def short_name(name: str, graph_name: str) -> str:
+    """A graph input / node name without MindSpore's "<graph name>:" prefix."""
+    prefix = graph_name + ":"
+    return name[len(prefix):] if name.startswith(prefix) else name
+
+
 def parameter_name(t: pb.TensorProto) -> str:
     """MindSpore's name of a graph parameter: ``ref_key``, else the part of ``name`` after "<graph>:"."""
     if t.ref_key:
