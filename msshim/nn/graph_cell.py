@@ -26,7 +26,7 @@ import numpy as np
 import torch
 
 from msshim.common import dtype as mstype
-from msshim.common._convert import numpy_to_torch
+from msshim.common._convert import numpy_to_torch, torch_to_numpy
 from msshim.common.parameter import Parameter
 from msshim.common.tensor import Tensor, wrap
 from msshim.nn.cell import Cell
@@ -42,13 +42,9 @@ _ONNX_TYPE_OF_TORCH = {torch.float32: "tensor(float)", torch.float64: "tensor(do
 
 def _numpy_of(t: torch.Tensor, lowered: bool) -> np.ndarray:
     """numpy view of a tensor for onnxruntime (float32 copy when the graph was lowered to float32)."""
-    if t.requires_grad:
-        t = t.detach()
-    if t.device.type != "cpu":
-        t = t.cpu()
     if lowered and t.dtype in (torch.bfloat16, torch.float16, torch.float64):
         t = t.float()
-    return t.numpy()
+    return torch_to_numpy(t)
 
 
 def _shape_text(shape) -> str:
@@ -160,7 +156,7 @@ class GraphCell(Cell):
                 try:
                     value = np.ascontiguousarray(_numpy_of(tp.detach(), self._lowered))
                     ort_value = ort.OrtValue.ortvalue_from_numpy(value)
-                except TypeError:  # bfloat16 has no numpy/onnxruntime CPU form: compute in float32
+                except RuntimeError:  # onnxruntime takes no bfloat16 array from numpy: compute in float32
                     if self._lowered:
                         raise
                     self._lower()
